@@ -1,0 +1,174 @@
+package beater
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/monitoring"
+	"github.com/elastic/elastic-agent-libs/paths"
+
+	"github.com/threatqbeat/threatqbeat/config"
+	"github.com/threatqbeat/threatqbeat/module/threatq"
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
+)
+
+// Options are the dependencies of a Beater that tests and the demo replace.
+type Options struct {
+	// HTTPClient talks to ThreatQ; default: built from the config's ssl,
+	// proxy and http_client_timeout settings.
+	HTTPClient *http.Client
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// After schedules the next run; default time.After.
+	After func(time.Duration) <-chan time.Time
+	// Progress, if set, receives progress reports of every run.
+	Progress func(Progress)
+	// DataDir holds the cursor files; default <path.data>/threatq.
+	DataDir string
+}
+
+// Beater is threatqbeat's beat.Beater.
+type Beater struct {
+	cfg     config.Config
+	opts    Options
+	log     *logp.Logger
+	api     *threatq.Client
+	store   *CursorStore
+	health  *health
+	metrics *monitoring.Registry
+
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	stats  map[string]*collectionStats
+}
+
+// New is the beat.Creator of threatqbeat.
+func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
+	return NewWithOptions(b, raw, Options{})
+}
+
+// NewWithOptions creates the Beater with replaced dependencies.
+func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
+	cfg := config.Default()
+	if err := raw.Unpack(&cfg); err != nil {
+		return nil, fmt.Errorf("read threatqbeat configuration: %w", err)
+	}
+	log := b.Info.Logger
+	if log == nil {
+		log = logp.NewLogger("threatqbeat")
+	}
+	log = log.Named("threatq")
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.After == nil {
+		opts.After = time.After
+	}
+	if opts.HTTPClient == nil {
+		hc, err := cfg.Transport().Client()
+		if err != nil {
+			return nil, fmt.Errorf("configure HTTP client for threatqbeat.url: %w", err)
+		}
+		opts.HTTPClient = hc
+	}
+	if cfg.SSL != nil && cfg.SSL.VerificationMode.String() == "none" {
+		log.Warn("threatqbeat.ssl.verification_mode is none: the ThreatQ server's certificate is not checked")
+	}
+	if opts.DataDir == "" {
+		opts.DataDir = dataDir(b)
+	}
+	store, err := NewCursorStore(opts.DataDir, opts.Now)
+	if err != nil {
+		return nil, err
+	}
+	bt := &Beater{
+		cfg: cfg, opts: opts, log: log, store: store,
+		health: newHealth(b.Manager),
+		stats:  map[string]*collectionStats{},
+	}
+	if reg := b.Monitoring.StatsRegistry(); reg != nil {
+		bt.metrics = reg.GetRegistry("threatq")
+		if bt.metrics == nil {
+			bt.metrics = reg.NewRegistry("threatq")
+		}
+	}
+	bt.api, err = threatq.New(threatq.Options{
+		URL: cfg.URL, TokenURL: cfg.TokenEndpoint(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+		HTTPClient: opts.HTTPClient, PageSize: cfg.PageSize, MaxPages: cfg.MaxPagesPerRun,
+		Retry:  threatq.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, WaitMin: cfg.Retry.WaitMin, WaitMax: cfg.Retry.WaitMax},
+		Logger: log, Now: opts.Now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return bt, nil
+}
+
+// dataDir is <path.data>/threatq.
+func dataDir(b *beat.Beat) string {
+	if b.Paths != nil {
+		return b.Paths.Resolve(paths.Data, "threatq")
+	}
+	return paths.Resolve(paths.Data, "threatq")
+}
+
+// Run syncs every collection until Stop (or, with run_once, after one run
+// of each whose events are all acknowledged).
+func (bt *Beater) Run(b *beat.Beat) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	bt.mu.Lock()
+	bt.cancel = cancel
+	bt.mu.Unlock()
+	defer cancel()
+
+	bt.log.Infow("threatqbeat is running", "url", bt.cfg.URL, "collections", len(bt.cfg.Collections))
+	var wg sync.WaitGroup
+	errs := make([]error, len(bt.cfg.Collections))
+	for i, col := range bt.cfg.Collections {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = bt.runCollection(ctx, b.Publisher, col.ID)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Stop ends Run; outstanding events get shutdown_timeout to be acknowledged.
+func (bt *Beater) Stop() {
+	bt.mu.Lock()
+	defer bt.mu.Unlock()
+	if bt.cancel != nil {
+		bt.cancel()
+	}
+}
+
+// Counts returns the counters of a collection; false before Run started it.
+func (bt *Beater) Counts(collection string) (Counts, bool) {
+	bt.mu.Lock()
+	defer bt.mu.Unlock()
+	s, ok := bt.stats[collection]
+	if !ok {
+		return Counts{}, false
+	}
+	return s.counts(), true
+}
+
+// settings are the mapping options of every collection.
+func (bt *Beater) settings() threat.Settings {
+	return threat.Settings{
+		Namespace:             bt.cfg.DataStream.Namespace,
+		Expiration:            bt.cfg.Expiration(),
+		PreserveOriginalEvent: bt.cfg.PreserveOriginalEvent,
+		Tags:                  bt.cfg.Tags,
+		URL:                   bt.cfg.URL,
+	}
+}

@@ -1,0 +1,143 @@
+package beater
+
+import (
+	"context"
+	"sync"
+)
+
+// tracker orders acknowledgements per page so that a collection's cursor
+// only advances past a page once that page and every page before it are
+// fully acknowledged. Pages are begun and sealed by the worker in publish
+// order; acknowledgements arrive from the pipeline's ACK listener.
+type tracker struct {
+	commit func(cursor string) // persists a cursor; called in order
+	onAck  func(n int)         // told how many events were acknowledged
+
+	mu      sync.Mutex
+	pending []*pageMark // begun, not yet committed, in publish order
+	seq     uint64      // sequence number of the last begun page
+	acked   int64
+	idle    chan struct{} // closed while nothing is pending
+	isIdle  bool
+
+	commitMu  sync.Mutex
+	committed uint64 // sequence number of the last persisted page
+}
+
+// pageMark travels as the private data of every event of one page.
+type pageMark struct {
+	seq       uint64
+	cursor    string // the cursor to store once the page is done
+	remaining int    // events published and not yet acknowledged
+	sealed    bool   // all events of the page were handed to the pipeline
+}
+
+func newTracker(commit func(cursor string), onAck func(n int)) *tracker {
+	idle := make(chan struct{})
+	close(idle)
+	return &tracker{commit: commit, onAck: onAck, idle: idle, isIdle: true}
+}
+
+// begin registers a page whose completion moves the cursor to cursor.
+func (t *tracker) begin(cursor string) *pageMark {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.isIdle {
+		t.idle = make(chan struct{})
+		t.isIdle = false
+	}
+	t.seq++
+	m := &pageMark{seq: t.seq, cursor: cursor}
+	t.pending = append(t.pending, m)
+	return m
+}
+
+// add counts one event of the page about to be published.
+func (t *tracker) add(m *pageMark) {
+	t.mu.Lock()
+	m.remaining++
+	t.mu.Unlock()
+}
+
+// seal says that every event of the page was published (or that the page
+// had none to publish), so the page may complete.
+func (t *tracker) seal(m *pageMark) {
+	t.mu.Lock()
+	m.sealed = true
+	done := t.advanceLocked()
+	t.mu.Unlock()
+	t.persist(done)
+}
+
+// onACK is the pipeline's ACK callback (acker.EventPrivateReporter): the
+// private data of the acknowledged events, in publish order.
+func (t *tracker) onACK(_ int, privates []interface{}) {
+	n := 0
+	t.mu.Lock()
+	for _, p := range privates {
+		if m, ok := p.(*pageMark); ok {
+			m.remaining--
+			n++
+		}
+	}
+	t.acked += int64(n)
+	done := t.advanceLocked()
+	t.mu.Unlock()
+	if t.onAck != nil && n > 0 {
+		t.onAck(n)
+	}
+	t.persist(done)
+}
+
+// advanceLocked drops the completed pages at the head of the queue and
+// returns the last of them (nil when none completed).
+func (t *tracker) advanceLocked() *pageMark {
+	var done *pageMark
+	for len(t.pending) > 0 && t.pending[0].sealed && t.pending[0].remaining <= 0 {
+		done = t.pending[0]
+		t.pending[0] = nil
+		t.pending = t.pending[1:]
+	}
+	return done
+}
+
+// persist commits a completed page's cursor unless a later page was
+// committed already (seal and onACK race to get here).
+func (t *tracker) persist(done *pageMark) {
+	if done == nil {
+		return
+	}
+	t.commitMu.Lock()
+	if done.seq > t.committed {
+		t.committed = done.seq
+		t.commit(done.cursor)
+	}
+	t.commitMu.Unlock()
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.isIdle && len(t.pending) == 0 && t.seq == done.seq {
+		close(t.idle)
+		t.isIdle = true
+	}
+}
+
+// Acked is the number of acknowledged events.
+func (t *tracker) Acked() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.acked
+}
+
+// wait blocks until every begun page is committed or ctx ends.
+func (t *tracker) wait(ctx context.Context) error {
+	t.mu.Lock()
+	idle := t.idle
+	t.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,149 @@
+package beater
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq"
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
+)
+
+// progressEvery is the least time between two progress lines of a run.
+const progressEvery = 5 * time.Second
+
+// worker syncs one collection.
+type worker struct {
+	collection string
+	api        *threatq.Client
+	pub        beat.Client
+	tracker    *tracker
+	settings   threat.Settings
+	log        *logp.Logger
+	now        func() time.Time
+	progress   func(Progress)
+	stats      *collectionStats
+
+	cursor string // where the next run starts: the last page fetched
+}
+
+// Progress describes a sync run in flight or just finished.
+type Progress struct {
+	Collection string
+	Fetched    int64 // indicators fetched in this run
+	Total      int64 // collection size reported by ThreatQ
+	Elapsed    time.Duration
+	Done       bool
+}
+
+// Rate is the indicators per second of the run so far.
+func (p Progress) Rate() float64 {
+	if p.Elapsed <= 0 {
+		return 0
+	}
+	return float64(p.Fetched) / p.Elapsed.Seconds()
+}
+
+func (p Progress) String() string {
+	pct := ""
+	if p.Total > 0 {
+		pct = fmt.Sprintf(" (%d %%)", min(100, p.Fetched*100/p.Total))
+	}
+	return fmt.Sprintf("collection %s: %d of %d indicators%s, %.0f/s", p.Collection, p.Fetched, p.Total, pct, p.Rate())
+}
+
+// run drains every page after the worker's cursor. Events are published as
+// each page arrives; the stored cursor moves as the output acknowledges them.
+func (w *worker) run(ctx context.Context) error {
+	start := w.now()
+	walk := w.api.Walk(w.collection, w.cursor)
+	p := Progress{Collection: w.collection}
+	lastReport := start
+	missingWarned := false
+	for {
+		page, err := walk.Next(ctx)
+		if errors.Is(err, threatq.ErrNoMorePages) {
+			break
+		}
+		if err != nil {
+			w.stats.errors.Inc()
+			return err
+		}
+		w.stats.pages.Inc()
+		w.stats.total.Set(page.Total)
+		p.Total = page.Total
+		p.Fetched += int64(len(page.Indicators))
+		if !missingWarned && lacksSourcesAndAttributes(page) {
+			missingWarned = true
+			w.stats.missingFields.Inc()
+			w.log.Warnw("ThreatQ returned indicators without sources and attributes: provider, TLP and attributes will be missing. Check that the server honours the fields parameter.",
+				"collection", w.collection)
+		}
+		w.publishPage(page)
+		w.cursor = page.NextCursor
+		if now := w.now(); now.Sub(lastReport) >= progressEvery {
+			lastReport = now
+			p.Elapsed = now.Sub(start)
+			w.report(p)
+		}
+	}
+	p.Elapsed, p.Done = w.now().Sub(start), true
+	w.report(p)
+	return nil
+}
+
+func (w *worker) report(p Progress) {
+	if p.Done {
+		w.log.Infow(p.String()+": run complete", "collection", w.collection, "fetched", p.Fetched, "total", p.Total, "seconds", p.Elapsed.Seconds())
+	} else {
+		w.log.Info(p.String())
+	}
+	if w.progress != nil {
+		w.progress(p)
+	}
+}
+
+// publishPage maps and publishes every indicator of a page. Elements that
+// are not indicators are counted and logged, not published.
+func (w *worker) publishPage(page *threatq.Page) {
+	mark := w.tracker.begin(page.NextCursor)
+	created := w.now().UTC()
+	events := make([]beat.Event, 0, len(page.Indicators))
+	for i, raw := range page.Indicators {
+		e, err := threat.Map(raw, w.settings, created)
+		if err != nil {
+			w.stats.rejected.Inc()
+			w.log.Warnw("skipping element that is not a ThreatQ indicator", "collection", w.collection,
+				"cursor", page.Cursor, "position", i, "error", err)
+			continue
+		}
+		w.tracker.add(mark)
+		events = append(events, beat.Event{
+			Timestamp: e.Timestamp,
+			Meta:      mapstr.M{"_id": e.ID},
+			Fields:    e.Fields,
+			Private:   mark,
+		})
+	}
+	w.stats.fetched.Add(uint64(len(page.Indicators)))
+	w.pub.PublishAll(events)
+	w.stats.published.Add(uint64(len(events)))
+	w.tracker.seal(mark)
+}
+
+// lacksSourcesAndAttributes reports a page none of whose indicators has a
+// sources or attributes member: a server ignoring the fields parameter.
+func lacksSourcesAndAttributes(p *threatq.Page) bool {
+	for _, raw := range p.Indicators {
+		if bytes.Contains(raw, []byte(`"sources"`)) || bytes.Contains(raw, []byte(`"attributes"`)) {
+			return false
+		}
+	}
+	return len(p.Indicators) > 0
+}

@@ -1,0 +1,168 @@
+package cmd
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/cmd/instance"
+	conf "github.com/elastic/elastic-agent-libs/config"
+
+	"github.com/threatqbeat/threatqbeat/beater"
+	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
+)
+
+// demoCollection is the collection id the demo serves.
+const demoCollection = "demo-collection"
+
+func newDemoCommand() *cobra.Command {
+	var n int
+	var out string
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "Sync a built-in ThreatQ simulator into ./demo-output (no ThreatQ, no Elasticsearch needed)",
+		Long: `demo starts the built-in ThreatQ API simulator on a loopback port with generated
+indicators, runs one full sync of it with the real pipeline into NDJSON files under
+./demo-output (or into Elasticsearch when -E output.elasticsearch.hosts=... is given),
+shows progress and prints a summary.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.OutOrStdout(), n, out)
+		},
+	}
+	c.Flags().IntVar(&n, "indicators", 3000, "number of generated indicators")
+	c.Flags().StringVar(&out, "output-dir", "demo-output", "directory for the NDJSON output")
+	return c
+}
+
+func runDemo(stdout io.Writer, n int, outDir string) error {
+	if n < 1 {
+		return errors.New("demo: --indicators must be at least 1")
+	}
+	sim := threatqtest.New(threatqtest.Options{})
+	defer sim.Close()
+	sim.SetCollection(demoCollection, threatqtest.Generate(n, 1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+
+	home, err := os.MkdirTemp("", "threatqbeat-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: create home directory: %w", err)
+	}
+	defer os.RemoveAll(home)
+	outDir, err = filepath.Abs(outDir)
+	if err != nil {
+		return fmt.Errorf("demo: resolve output directory: %w", err)
+	}
+	toES := overridesHave("output.elasticsearch")
+	cfgPath := filepath.Join(home, Name+".yml")
+	if err := os.WriteFile(cfgPath, []byte(demoConfig(sim.URL(), outDir, toES)), 0o600); err != nil {
+		return fmt.Errorf("demo: write config: %w", err)
+	}
+	if err := setFlagIfUnset("c", cfgPath); err != nil {
+		return err
+	}
+	if err := setFlagIfUnset("path.home", home); err != nil {
+		return err
+	}
+
+	target := outDir
+	if toES {
+		target = "Elasticsearch"
+	}
+	fmt.Fprintf(stdout, "threatqbeat demo: simulator at %s serving %d indicators; writing to %s\n", sim.URL(), n, target)
+	var bt *beater.Beater
+	start := time.Now()
+	creator := func(b *beat.Beat, cfg *conf.C) (beat.Beater, error) {
+		var err error
+		bt, err = beater.NewWithOptions(b, cfg, beater.Options{
+			DataDir:  filepath.Join(home, "data", "threatq"),
+			Progress: func(p beater.Progress) { fmt.Fprintln(stdout, "  "+p.String()) },
+		})
+		return bt, err
+	}
+	if err := instance.Run(Settings(), creator); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if bt == nil {
+		return errors.New("demo: the beat did not start")
+	}
+	c, ok := bt.Counts(demoCollection)
+	if !ok {
+		return errors.New("demo: the collection was not synced")
+	}
+	fmt.Fprintf(stdout, "summary: %d indicators fetched, %d published, %d acknowledged in %.1f s\n",
+		c.Fetched, c.Published, c.Acked, time.Since(start).Seconds())
+	if c.Acked != c.Published || c.Published == 0 {
+		return fmt.Errorf("demo: only %d of %d events were acknowledged", c.Acked, c.Published)
+	}
+	return nil
+}
+
+// demoConfig is the configuration the demo runs with.
+func demoConfig(url, outDir string, toES bool) string {
+	s := fmt.Sprintf(`threatqbeat:
+  url: %q
+  client_id: test
+  client_secret: test
+  collections: [{id: %s}]
+  page_size: 500
+  run_once: true
+logging.level: warning
+logging.to_files: true
+logging.to_stderr: false
+queue.mem.flush.timeout: 0s
+`, url, demoCollection)
+	if !toES {
+		s += fmt.Sprintf("output.file:\n  path: %q\n  filename: threatqbeat\n", outDir)
+	}
+	return s
+}
+
+// setFlagIfUnset sets one of libbeat's global flags unless the user did.
+func setFlagIfUnset(name, value string) error {
+	f := flag.CommandLine.Lookup(name)
+	if f == nil {
+		return fmt.Errorf("demo: flag -%s is not registered", name)
+	}
+	set := false
+	flag.CommandLine.Visit(func(v *flag.Flag) { set = set || v.Name == name })
+	if set || (name == "path.home" && f.Value.String() != "") {
+		return nil
+	}
+	if err := flag.CommandLine.Set(name, value); err != nil {
+		return fmt.Errorf("demo: set -%s: %w", name, err)
+	}
+	return nil
+}
+
+// overridesHave reports whether a -E setting names key.
+func overridesHave(key string) bool {
+	f := flag.CommandLine.Lookup("E")
+	if f == nil {
+		return false
+	}
+	v, ok := f.Value.(interface{ Config() *conf.C })
+	if !ok {
+		return false
+	}
+	c := v.Config()
+	parts := strings.Split(key, ".")
+	for i, p := range parts {
+		if c == nil || !c.HasField(p) {
+			return false
+		}
+		if i < len(parts)-1 {
+			var err error
+			if c, err = c.Child(p, -1); err != nil {
+				return false
+			}
+		}
+	}
+	return true
+}

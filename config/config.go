@@ -1,0 +1,168 @@
+// Package config holds the threatqbeat section of threatqbeat.yml: the
+// Config struct, its defaults and its validation.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/elastic/elastic-agent-libs/transport/httpcommon"
+	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
+)
+
+// Config is the `threatqbeat:` section. Key names follow Elastic's ThreatQ
+// integration so that its users recognise them.
+type Config struct {
+	URL          string       `config:"url"`
+	ClientID     string       `config:"client_id"`
+	ClientSecret string       `config:"client_secret"`
+	TokenURL     string       `config:"token_url"`
+	Collections  []Collection `config:"collections"`
+
+	Interval          time.Duration                      `config:"interval"`
+	PageSize          int                                `config:"page_size"`
+	MaxPagesPerRun    int                                `config:"max_pages_per_run"`
+	HTTPClientTimeout time.Duration                      `config:"http_client_timeout"`
+	SSL               *tlscommon.Config                  `config:"ssl"`
+	Proxy             httpcommon.HTTPClientProxySettings `config:",inline"`
+	Retry             Retry                              `config:"retry"`
+
+	IOCExpirationDuration string     `config:"ioc_expiration_duration"`
+	PreserveOriginalEvent bool       `config:"preserve_original_event"`
+	Tags                  []string   `config:"tags"`
+	ReferencePath         string     `config:"reference_path"`
+	DataStream            DataStream `config:"data_stream"`
+
+	// RunOnce makes the beat exit after one sync of every collection, once
+	// all its events are acknowledged.
+	RunOnce bool `config:"run_once"`
+	// ShutdownTimeout bounds how long a stopping beat waits for outstanding
+	// acknowledgements before it exits.
+	ShutdownTimeout time.Duration `config:"shutdown_timeout"`
+}
+
+// Collection is one ThreatQ data collection, identified by its hash.
+type Collection struct {
+	ID string `config:"id"`
+}
+
+// DataStream names the target data stream's namespace.
+type DataStream struct {
+	Namespace string `config:"namespace"`
+}
+
+// Retry configures the bounded exponential backoff used for 429, 5xx and
+// network errors.
+type Retry struct {
+	MaxAttempts int           `config:"max_attempts"`
+	WaitMin     time.Duration `config:"wait_min"`
+	WaitMax     time.Duration `config:"wait_max"`
+}
+
+// Default returns a fresh default configuration.
+func Default() Config {
+	return Config{
+		Interval:              time.Minute,
+		PageSize:              1000,
+		MaxPagesPerRun:        100000,
+		HTTPClientTimeout:     30 * time.Second,
+		Retry:                 Retry{MaxAttempts: 5, WaitMin: time.Second, WaitMax: time.Minute},
+		IOCExpirationDuration: "90d",
+		Tags:                  []string{"threatq-threat"},
+		ReferencePath:         "/indicators/{id}/details",
+		DataStream:            DataStream{Namespace: "default"},
+		ShutdownTimeout:       30 * time.Second,
+	}
+}
+
+// Validate checks the configuration; go-ucfg calls it while unpacking.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if c.URL == "" {
+		add("threatqbeat.url is required (the ThreatQ base URL, e.g. https://threatq.example.com)")
+	} else if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		add("threatqbeat.url %q must be an absolute http or https URL", c.URL)
+	}
+	if c.TokenURL != "" {
+		if u, err := url.Parse(c.TokenURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("threatqbeat.token_url must be an absolute http or https URL")
+		}
+	}
+	if c.ClientID == "" {
+		add("threatqbeat.client_id is required")
+	}
+	if c.ClientSecret == "" {
+		add("threatqbeat.client_secret is required (use the keystore: ${THREATQ_CLIENT_SECRET})")
+	}
+	if len(c.Collections) == 0 {
+		add("threatqbeat.collections needs at least one entry: [{id: <collection hash>}]")
+	}
+	seen := map[string]bool{}
+	for i, col := range c.Collections {
+		switch {
+		case strings.TrimSpace(col.ID) == "":
+			add("threatqbeat.collections[%d].id is required", i)
+		case strings.ContainsAny(col.ID, "/?#% "):
+			add("threatqbeat.collections[%d].id %q must be a collection hash without /?#%% or spaces", i, col.ID)
+		case seen[col.ID]:
+			add("threatqbeat.collections[%d].id %q is listed twice", i, col.ID)
+		}
+		seen[col.ID] = true
+	}
+	if c.Interval < time.Second {
+		add("threatqbeat.interval must be at least 1s, got %s", c.Interval)
+	}
+	if c.PageSize < 1 || c.PageSize > 10000 {
+		add("threatqbeat.page_size must be between 1 and 10000, got %d", c.PageSize)
+	}
+	if c.MaxPagesPerRun < 1 {
+		add("threatqbeat.max_pages_per_run must be at least 1, got %d", c.MaxPagesPerRun)
+	}
+	if c.HTTPClientTimeout <= 0 {
+		add("threatqbeat.http_client_timeout must be positive, got %s", c.HTTPClientTimeout)
+	}
+	if c.Retry.MaxAttempts < 1 {
+		add("threatqbeat.retry.max_attempts must be at least 1, got %d", c.Retry.MaxAttempts)
+	}
+	if c.Retry.WaitMin <= 0 || c.Retry.WaitMax < c.Retry.WaitMin {
+		add("threatqbeat.retry.wait_min must be positive and not above retry.wait_max")
+	}
+	if _, err := threat.ParseExpiration(c.IOCExpirationDuration); err != nil {
+		add("threatqbeat.ioc_expiration_duration %q is invalid: use a whole number followed by d (days), h (hours) or m (minutes), e.g. 90d", c.IOCExpirationDuration)
+	}
+	if !strings.Contains(c.ReferencePath, "{id}") {
+		add("threatqbeat.reference_path must contain {id}, got %q", c.ReferencePath)
+	}
+	if ns := c.DataStream.Namespace; ns == "" || strings.ContainsAny(ns, `-\/*?"<>| ,#:`) || strings.ToLower(ns) != ns {
+		add("threatqbeat.data_stream.namespace %q must be lowercase with no -\\/*?\"<>| ,#: characters", ns)
+	}
+	if c.ShutdownTimeout < 0 {
+		add("threatqbeat.shutdown_timeout must not be negative")
+	}
+	return errors.Join(errs...)
+}
+
+// Expiration returns the parsed ioc_expiration_duration.
+func (c *Config) Expiration() time.Duration {
+	d, _ := threat.ParseExpiration(c.IOCExpirationDuration)
+	return d
+}
+
+// TokenEndpoint returns token_url, or <url>/api/token when unset.
+func (c *Config) TokenEndpoint() string {
+	if c.TokenURL != "" {
+		return c.TokenURL
+	}
+	return strings.TrimRight(c.URL, "/") + "/api/token"
+}
+
+// Transport returns the HTTP transport settings for the ThreatQ client.
+func (c *Config) Transport() httpcommon.HTTPTransportSettings {
+	return httpcommon.HTTPTransportSettings{TLS: c.SSL, Timeout: c.HTTPClientTimeout, Proxy: c.Proxy}
+}

@@ -1,0 +1,93 @@
+package config
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	conf "github.com/elastic/elastic-agent-libs/config"
+)
+
+const minimal = `
+url: https://threatq.example.com
+client_id: id
+client_secret: s3cret
+collections: [{id: abc123}]
+`
+
+func unpack(t *testing.T, yaml string) (Config, error) {
+	t.Helper()
+	raw, err := conf.NewConfigWithYAML([]byte(yaml), "test")
+	require.NoError(t, err)
+	c := Default()
+	err = raw.Unpack(&c)
+	return c, err
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := unpack(t, minimal)
+	require.NoError(t, err)
+	require.Equal(t, time.Minute, c.Interval)
+	require.Equal(t, 1000, c.PageSize)
+	require.Equal(t, 90*24*time.Hour, c.Expiration())
+	require.Equal(t, 30*time.Second, c.HTTPClientTimeout)
+	require.Equal(t, []string{"threatq-threat"}, c.Tags)
+	require.Equal(t, "default", c.DataStream.Namespace)
+	require.Equal(t, "https://threatq.example.com/api/token", c.TokenEndpoint())
+	require.False(t, c.PreserveOriginalEvent)
+	require.Nil(t, c.SSL)
+}
+
+func TestTokenURLOverride(t *testing.T) {
+	c, err := unpack(t, minimal+"token_url: https://auth.example.com/oauth/token\n")
+	require.NoError(t, err)
+	require.Equal(t, "https://auth.example.com/oauth/token", c.TokenEndpoint())
+}
+
+func TestExpirationForms(t *testing.T) {
+	for in, want := range map[string]time.Duration{"5d": 5 * 24 * time.Hour, "12h": 12 * time.Hour, "30m": 30 * time.Minute, "0d": 0} {
+		c, err := unpack(t, minimal+"ioc_expiration_duration: "+in+"\n")
+		require.NoError(t, err, in)
+		require.Equal(t, want, c.Expiration(), in)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	cases := []struct {
+		name, yaml, want string
+	}{
+		{"missing url", "client_id: a\nclient_secret: b\ncollections: [{id: x}]", "threatqbeat.url is required"},
+		{"relative url", "url: threatq.local\nclient_id: a\nclient_secret: b\ncollections: [{id: x}]", "must be an absolute http or https URL"},
+		{"missing client_id", "url: https://t\nclient_secret: b\ncollections: [{id: x}]", "threatqbeat.client_id is required"},
+		{"missing secret", "url: https://t\nclient_id: a\ncollections: [{id: x}]", "threatqbeat.client_secret is required"},
+		{"no collections", "url: https://t\nclient_id: a\nclient_secret: b", "at least one entry"},
+		{"empty collection id", minimal + "collections: [{id: ''}]", "collections[0].id is required"},
+		{"duplicate collection", minimal + "collections: [{id: a}, {id: a}]", "listed twice"},
+		{"collection with slash", minimal + "collections: [{id: 'a/b'}]", "must be a collection hash"},
+		{"expiration seconds", minimal + "ioc_expiration_duration: 30s", "ioc_expiration_duration \"30s\" is invalid: use a whole number followed by d (days), h (hours) or m (minutes)"},
+		{"expiration fraction", minimal + "ioc_expiration_duration: 1.5d", "ioc_expiration_duration"},
+		{"expiration no number", minimal + "ioc_expiration_duration: d", "ioc_expiration_duration"},
+		{"expiration upper unit", minimal + "ioc_expiration_duration: 5D", "ioc_expiration_duration"},
+		{"page size", minimal + "page_size: 0", "page_size must be between 1 and 10000"},
+		{"page size large", minimal + "page_size: 20000", "page_size must be between 1 and 10000"},
+		{"interval", minimal + "interval: 10ms", "interval must be at least 1s"},
+		{"namespace", minimal + "data_stream.namespace: Prod-1", "data_stream.namespace"},
+		{"reference path", minimal + "reference_path: /indicators", "reference_path must contain {id}"},
+		{"retry", minimal + "retry.max_attempts: 0", "retry.max_attempts"},
+		{"ssl", minimal + "ssl.verification_mode: sometimes", "verification_mode"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := unpack(t, tc.yaml)
+			require.Error(t, err)
+			require.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestSecretNotInValidationErrors(t *testing.T) {
+	_, err := unpack(t, minimal+"page_size: -1\nioc_expiration_duration: x\n")
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "s3cret")
+}

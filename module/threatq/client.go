@@ -1,0 +1,137 @@
+package threatq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/elastic/elastic-agent-libs/logp"
+)
+
+// DefaultFields asks ThreatQ for the default indicator fields plus the
+// sources and attributes that newer ThreatQ versions leave out by default.
+const DefaultFields = "*,attributes.name,attributes.value,sources"
+
+// Options configure a Client. URL, ClientID, ClientSecret and HTTPClient are
+// required.
+type Options struct {
+	URL          string // ThreatQ base URL
+	TokenURL     string // default <URL>/api/token
+	ClientID     string
+	ClientSecret string
+	HTTPClient   *http.Client // must not retry on its own
+	PageSize     int          // default 1000
+	MaxPages     int          // pages per walk; default unlimited
+	Fields       string       // the fields parameter; default DefaultFields
+	Retry        RetryPolicy
+	Logger       *logp.Logger
+	Now          func() time.Time                           // default time.Now
+	Sleep        func(context.Context, time.Duration) error // default a timer honouring ctx
+	// OnRetry, if set, is told about every retried request.
+	OnRetry func(err error, wait time.Duration)
+}
+
+// Client talks to one ThreatQ instance. It is safe for concurrent use.
+type Client struct {
+	opts   Options
+	base   string
+	tokens *tokenSource
+	log    *logp.Logger
+}
+
+// New returns a Client.
+func New(opts Options) (*Client, error) {
+	u, err := url.Parse(opts.URL)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("create threatq client: invalid url %q", opts.URL)
+	}
+	if opts.HTTPClient == nil {
+		return nil, errors.New("create threatq client: no HTTP client")
+	}
+	if opts.TokenURL == "" {
+		opts.TokenURL = strings.TrimRight(opts.URL, "/") + "/api/token"
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 1000
+	}
+	if opts.Fields == "" {
+		opts.Fields = DefaultFields
+	}
+	if opts.Retry.MaxAttempts < 1 {
+		opts.Retry.MaxAttempts = 1
+	}
+	if opts.Retry.WaitMin <= 0 {
+		opts.Retry.WaitMin = time.Second
+	}
+	opts.Retry.WaitMax = max(opts.Retry.WaitMax, opts.Retry.WaitMin)
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleepCtx
+	}
+	if opts.Logger == nil {
+		opts.Logger = logp.NewNopLogger()
+	}
+	return &Client{
+		opts:   opts,
+		base:   strings.TrimRight(opts.URL, "/"),
+		tokens: newTokenSource(opts.TokenURL, opts.ClientID, opts.ClientSecret, opts.HTTPClient, opts.Now),
+		log:    opts.Logger,
+	}, nil
+}
+
+// TokenFetches is how many times a token was requested.
+func (c *Client) TokenFetches() int { return c.tokens.Fetches() }
+
+// pageURL builds the collection request for one cursor mark.
+func (c *Client) pageURL(collection, mark string) string {
+	q := url.Values{}
+	q.Set("sort", "updated_at")
+	q.Set("limit", fmt.Sprint(c.opts.PageSize))
+	q.Set("cursorMark", mark)
+	q.Set("fields", c.opts.Fields)
+	return c.base + "/api/indicators/query/hash/" + url.PathEscape(collection) + "?" + q.Encode()
+}
+
+// withRetry runs one request function under the retry policy. A 401 drops
+// the token and repeats the request once without counting as an attempt.
+func (c *Client) withRetry(ctx context.Context, op func(ctx context.Context, token string) error) error {
+	reauthed := false
+	for attempt := 1; ; attempt++ {
+		token, err := c.tokens.Token(ctx)
+		if err == nil {
+			err = op(ctx, token)
+			var ae *APIError
+			if errors.As(err, &ae) && ae.StatusCode == http.StatusUnauthorized && !reauthed {
+				c.tokens.Invalidate(token)
+				reauthed = true
+				attempt--
+				c.log.Infow("ThreatQ rejected the access token; fetching a new one")
+				continue
+			}
+		}
+		if err == nil {
+			return nil
+		}
+		again, retryAfter := retryable(err)
+		if !again || attempt >= c.opts.Retry.MaxAttempts {
+			if again {
+				return fmt.Errorf("giving up after %d attempts: %w", attempt, err)
+			}
+			return err
+		}
+		wait := c.opts.Retry.backoff(attempt, retryAfter)
+		c.log.Warnw("ThreatQ request failed, retrying", "error", err, "attempt", attempt, "wait", wait)
+		if c.opts.OnRetry != nil {
+			c.opts.OnRetry(err, wait)
+		}
+		if err := c.opts.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package threatq
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// StartCursor is the cursor mark of a first sync.
+const StartCursor = "*"
+
+// maxPageBytes bounds a page body (a 10 000-indicator page is ~30 MB).
+const maxPageBytes = 512 << 20
+
+// Page is one answer of the collection endpoint.
+type Page struct {
+	// Cursor is the cursor mark that was sent.
+	Cursor string
+	// NextCursor is the nextCursorMark of the answer: where the next
+	// request, in this run or a later one, continues.
+	NextCursor string
+	// Total is the size of the whole collection as ThreatQ reports it.
+	Total int64
+	// Indicators are the raw elements of data, in order.
+	Indicators []json.RawMessage
+}
+
+// Walk iterates over the pages of one collection from a cursor mark.
+type Walk struct {
+	c          *Client
+	collection string
+	cursor     string
+	pages      int
+	seen       map[string]struct{}
+	last       bool
+}
+
+// Walk starts a walk over collection at cursor ("" or StartCursor for the
+// beginning).
+func (c *Client) Walk(collection, cursor string) *Walk {
+	if cursor == "" {
+		cursor = StartCursor
+	}
+	return &Walk{c: c, collection: collection, cursor: cursor, seen: map[string]struct{}{cursor: {}}}
+}
+
+// Cursor is the mark the next request will send.
+func (w *Walk) Cursor() string { return w.cursor }
+
+// Next fetches the next page. It returns ErrNoMorePages at the normal end,
+// ErrPageCap when the page limit was reached, ErrCursorLoop when ThreatQ
+// sends a cursor mark it already sent in this walk, and any other error as
+// is. A page with indicators is never returned together with an error.
+func (w *Walk) Next(ctx context.Context) (*Page, error) {
+	if w.last {
+		return nil, ErrNoMorePages
+	}
+	if w.c.opts.MaxPages > 0 && w.pages >= w.c.opts.MaxPages {
+		return nil, fmt.Errorf("collection %s: %w (%d pages)", w.collection, ErrPageCap, w.pages)
+	}
+	p, err := w.c.fetchPage(ctx, w.collection, w.cursor)
+	if err != nil {
+		return nil, fmt.Errorf("collection %s: %w", w.collection, err)
+	}
+	w.pages++
+	if len(p.Indicators) == 0 {
+		w.last = true
+		return nil, ErrNoMorePages
+	}
+	switch _, visited := w.seen[p.NextCursor]; {
+	case p.NextCursor == "" || p.NextCursor == p.Cursor:
+		// Solr's end signal; keep the page and stop after it.
+		p.NextCursor = p.Cursor
+		w.last = true
+	case visited:
+		return nil, fmt.Errorf("collection %s: %w: nextCursorMark %q was already visited", w.collection, ErrCursorLoop, p.NextCursor)
+	}
+	w.seen[p.NextCursor] = struct{}{}
+	w.cursor = p.NextCursor
+	return p, nil
+}
+
+// rawPage is the JSON envelope of a page.
+type rawPage struct {
+	Total          *int64          `json:"total"`
+	Data           json.RawMessage `json:"data"`
+	NextCursorMark string          `json:"nextCursorMark"`
+	Errors         json.RawMessage `json:"errors"`
+}
+
+// fetchPage requests one page, with retries.
+func (c *Client) fetchPage(ctx context.Context, collection, mark string) (*Page, error) {
+	var page *Page
+	err := c.withRetry(ctx, func(ctx context.Context, token string) error {
+		body, err := c.get(ctx, c.pageURL(collection, mark), token)
+		if err != nil {
+			return err
+		}
+		page, err = decodePage(body)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	page.Cursor = mark
+	return page, nil
+}
+
+// get performs one authenticated GET and returns the body of a 2xx answer.
+func (c *Client) get(ctx context.Context, url, token string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.opts.HTTPClient.Do(req)
+	if err != nil {
+		return nil, &transportError{fmt.Errorf("fetch page: %w", err)}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes+1))
+	if err != nil {
+		return nil, &transportError{fmt.Errorf("read page: %w", err)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, &APIError{
+			Op: "fetch page", StatusCode: resp.StatusCode, Body: trimBody(body),
+			retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.opts.Now()),
+		}
+	}
+	if len(body) > maxPageBytes {
+		return nil, &APIError{Op: "fetch page", Reason: fmt.Sprintf("body larger than %d bytes", maxPageBytes)}
+	}
+	return body, nil
+}
+
+// decodePage checks and decodes a 2xx body. Anything but a JSON object
+// whose data is an array (or empty) is an error, never an empty page.
+func decodePage(body []byte) (*Page, error) {
+	bad := func(reason string) error {
+		return &APIError{Op: "decode page", Reason: reason, Body: trimBody(body)}
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, bad("response is not a JSON object")
+	}
+	var rp rawPage
+	if err := json.Unmarshal(trimmed, &rp); err != nil {
+		return nil, bad("invalid JSON: " + err.Error())
+	}
+	if len(rp.Errors) > 0 && string(rp.Errors) != "null" {
+		return nil, bad("ThreatQ returned errors")
+	}
+	p := &Page{NextCursor: rp.NextCursorMark}
+	if rp.Total != nil {
+		p.Total = *rp.Total
+	}
+	data := bytes.TrimSpace(rp.Data)
+	switch {
+	case len(data) == 0:
+		return nil, bad("response has no data member")
+	case data[0] == '[':
+		if err := json.Unmarshal(data, &p.Indicators); err != nil {
+			return nil, bad("invalid data array: " + err.Error())
+		}
+	case data[0] == '{' || string(data) == "null":
+		// ThreatQ answers an exhausted cursor with "data": {}.
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(data, &m); err != nil || len(m) > 0 {
+			return nil, bad("data is an object, not an array of indicators")
+		}
+	default:
+		return nil, bad("data is not an array")
+	}
+	return p, nil
+}

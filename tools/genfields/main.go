@@ -1,0 +1,28 @@
+// Command genfields writes include/fields.yml: libbeat's ECS and common
+// fields, the beat's _meta/fields.yml and every dataset's
+// module/threatq/<dataset>/_meta/fields.yml. Run it from the repository root
+// (mage update does).
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/threatqbeat/threatqbeat/include/fieldsgen"
+)
+
+func main() {
+	out := flag.String("out", "include/fields.yml", "file to write")
+	flag.Parse()
+	var buf bytes.Buffer
+	if err := fieldsgen.Generate(".", &buf); err != nil {
+		fmt.Fprintln(os.Stderr, "genfields:", err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "genfields:", err)
+		os.Exit(1)
+	}
+}
