@@ -1,0 +1,254 @@
+package beater
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/management/status"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq"
+	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
+)
+
+var start = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+
+type harness struct {
+	t       *testing.T
+	sim     *threatqtest.Server
+	dataDir string
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	sim := threatqtest.New(threatqtest.Options{})
+	t.Cleanup(sim.Close)
+	return &harness{t: t, sim: sim, dataDir: t.TempDir()}
+}
+
+// beater builds a Beater against the simulator; extra is YAML appended to
+// the threatqbeat section.
+func (h *harness) beater(collections []string, extra string) *Beater {
+	h.t.Helper()
+	cols := ""
+	for _, c := range collections {
+		cols += fmt.Sprintf("  - id: %s\n", c)
+	}
+	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 1000\nrun_once: true\nretry: {max_attempts: 1}\ncollections:\n%s%s", h.sim.URL(), cols, extra)
+	raw, err := conf.NewConfigWithYAML([]byte(yaml), "test")
+	require.NoError(h.t, err)
+	b := &beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}
+	bt, err := NewWithOptions(b, raw, Options{DataDir: h.dataDir})
+	require.NoError(h.t, err)
+	return bt
+}
+
+func run(t *testing.T, bt *Beater, p *fakePipeline) error {
+	t.Helper()
+	return bt.Run(&beat.Beat{Publisher: p, Info: beat.Info{Logger: logp.NewNopLogger()}})
+}
+
+func ids(t *testing.T, events []beat.Event) []int64 {
+	t.Helper()
+	out := make([]int64, len(events))
+	for i, e := range events {
+		v, err := e.Fields.GetValue("threatq.id")
+		require.NoError(t, err)
+		out[i] = v.(int64)
+	}
+	return out
+}
+
+func storedCursor(t *testing.T, dir, collection string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "cursor-"+collection+".json"))
+	if os.IsNotExist(err) {
+		return ""
+	}
+	require.NoError(t, err)
+	var f cursorFile
+	require.NoError(t, json.Unmarshal(b, &f))
+	return f.Cursor
+}
+
+func TestSyncPublishesEveryIndicatorOnce(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(2500, 7, start))
+	p := &fakePipeline{autoAck: true}
+	bt := h.beater([]string{"c1"}, "")
+	require.NoError(t, run(t, bt, p))
+
+	events := p.events()
+	require.Len(t, events, 2500)
+	seen := map[int64]bool{}
+	for _, id := range ids(t, events) {
+		require.False(t, seen[id], "indicator %d published twice", id)
+		seen[id] = true
+	}
+	for _, e := range events {
+		require.NotEmpty(t, e.Meta["_id"], "deterministic document id")
+		require.False(t, e.Timestamp.IsZero())
+	}
+	st := h.sim.Stats()
+	require.Equal(t, 1, st.TokenRequests, "one token for the whole sync")
+	require.Equal(t, []string{"*"}, st.Cursors["c1"][:1])
+	require.Len(t, st.Cursors["c1"], 4, "three pages with data, then the empty one")
+	require.NotEmpty(t, storedCursor(t, h.dataDir, "c1"))
+	c, ok := bt.Counts("c1")
+	require.True(t, ok)
+	require.Equal(t, Counts{Fetched: 2500, Published: 2500, Acked: 2500}, c)
+}
+
+func TestRestartResumesFromStoredCursor(t *testing.T) {
+	h := newHarness(t)
+	all := threatqtest.Generate(3200, 11, start)
+	h.sim.SetCollection("c1", all[:2500])
+	require.NoError(t, run(t, h.beater([]string{"c1"}, ""), &fakePipeline{autoAck: true}))
+	first := storedCursor(t, h.dataDir, "c1")
+	require.NotEmpty(t, first)
+
+	h.sim.Append("c1", all[2500:]...)
+	before := len(h.sim.Stats().Cursors["c1"])
+	p := &fakePipeline{autoAck: true}
+	require.NoError(t, run(t, h.beater([]string{"c1"}, ""), p))
+
+	got := ids(t, p.events())
+	require.Len(t, got, 700, "only the indicators added after the stored cursor")
+	var want []int64
+	for _, raw := range all[2500:] {
+		var ind struct{ ID int64 }
+		require.NoError(t, json.Unmarshal(raw, &ind))
+		want = append(want, ind.ID)
+	}
+	require.Equal(t, want, got)
+	require.Equal(t, first, h.sim.Stats().Cursors["c1"][before], "the second process starts at the stored cursor")
+	require.NotEqual(t, first, storedCursor(t, h.dataDir, "c1"))
+}
+
+func TestCursorAdvancesOnlyWithAcknowledgements(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(2500, 3, start))
+	p := &fakePipeline{}
+	bt := h.beater([]string{"c1"}, "")
+	done := make(chan error, 1)
+	go func() { done <- run(t, bt, p) }()
+
+	require.Eventually(t, func() bool { return len(p.events()) == 2500 }, 10*time.Second, 5*time.Millisecond)
+	require.Empty(t, storedCursor(t, h.dataDir, "c1"), "nothing acknowledged, nothing stored")
+
+	p.clients[0].ack(999)
+	require.Empty(t, storedCursor(t, h.dataDir, "c1"), "first page not complete")
+	p.clients[0].ack(1)
+	pageOne := h.sim.Stats().Cursors["c1"][1] // the mark sent for page two = page one's nextCursorMark
+	require.Equal(t, pageOne, storedCursor(t, h.dataDir, "c1"))
+
+	select {
+	case err := <-done:
+		t.Fatalf("run_once returned before every event was acknowledged: %v", err)
+	default:
+	}
+	p.ackAll()
+	require.NoError(t, <-done)
+	require.NotEqual(t, pageOne, storedCursor(t, h.dataDir, "c1"))
+}
+
+func TestStopWithoutAcknowledgementsKeepsCursor(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(1500, 5, start))
+	p := &fakePipeline{}
+	bt := h.beater([]string{"c1"}, "")
+	done := make(chan error, 1)
+	go func() { done <- run(t, bt, p) }()
+	require.Eventually(t, func() bool { return len(p.events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
+	bt.Stop()
+	err := <-done
+	require.ErrorIs(t, err, context.Canceled)
+	require.Empty(t, storedCursor(t, h.dataDir, "c1"))
+}
+
+func TestPageCapEndsRunWithError(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(3500, 9, start))
+	p := &fakePipeline{autoAck: true}
+	err := run(t, h.beater([]string{"c1"}, "max_pages_per_run: 2\n"), p)
+	require.ErrorIs(t, err, threatq.ErrPageCap)
+	require.Len(t, p.events(), 2000)
+	require.Len(t, h.sim.Stats().Cursors["c1"], 2, "no page fetched beyond the cap")
+	require.Equal(t, h.sim.Stats().Cursors["c1"][1] != "", true)
+}
+
+func TestGarbageBodyPublishesNothing(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(10, 1, start))
+	h.sim.InjectFault(threatqtest.Fault{Body: "<html>proxy error</html>", ContentType: "text/html"})
+	p := &fakePipeline{autoAck: true}
+	err := run(t, h.beater([]string{"c1"}, ""), p)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "not a JSON object")
+	require.Empty(t, p.events())
+	require.Empty(t, storedCursor(t, h.dataDir, "c1"))
+}
+
+func TestCollectionsAreIndependent(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("good", threatqtest.Generate(1200, 2, start))
+	// "missing" is unknown to the simulator: 404 on every request.
+	p := &fakePipeline{autoAck: true}
+	bt := h.beater([]string{"good", "missing"}, "")
+	err := run(t, bt, p)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "404")
+	require.Len(t, p.events(), 1200)
+	require.NotEmpty(t, storedCursor(t, h.dataDir, "good"))
+	require.Empty(t, storedCursor(t, h.dataDir, "missing"))
+}
+
+func TestCorruptCursorIsolatesCollection(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("a", threatqtest.Generate(100, 2, start))
+	h.sim.SetCollection("b", threatqtest.Generate(100, 4, start))
+	require.NoError(t, os.WriteFile(filepath.Join(h.dataDir, "cursor-a.json"), []byte("{oops"), 0o600))
+	p := &fakePipeline{autoAck: true}
+	err := run(t, h.beater([]string{"a", "b"}, ""), p)
+	require.ErrorIs(t, err, ErrCorruptCursor)
+	require.Len(t, p.events(), 100, "collection b is synced")
+	require.Empty(t, h.sim.Stats().Cursors["a"], "collection a is not fetched from the start behind the user's back")
+}
+
+func TestHealthReflectsRuns(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(10, 1, start))
+	rec := &statusRecorder{}
+	bt := h.beater([]string{"c1"}, "")
+	bt.health = newHealth(rec)
+	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
+	require.Error(t, run(t, bt, &fakePipeline{autoAck: true}))
+	require.Equal(t, status.Degraded, rec.last())
+}
+
+type statusRecorder struct {
+	mu   sync.Mutex
+	list []status.Status
+}
+
+func (r *statusRecorder) UpdateStatus(s status.Status, _ string) {
+	r.mu.Lock()
+	r.list = append(r.list, s)
+	r.mu.Unlock()
+}
+
+func (r *statusRecorder) last() status.Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.list[len(r.list)-1]
+}
