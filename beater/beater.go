@@ -32,6 +32,8 @@ type Options struct {
 	Progress func(Progress)
 	// DataDir holds the cursor files; default <path.data>/threatq.
 	DataDir string
+	// LogsDir holds request traces; default path.logs.
+	LogsDir string
 }
 
 // Beater is threatqbeat's beat.Beater.
@@ -78,6 +80,14 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 		}
 		opts.HTTPClient = hc
 	}
+	if opts.LogsDir == "" {
+		opts.LogsDir = logsDir(b)
+	}
+	traced, err := setupTracer(cfg.Tracer, opts.LogsDir, opts.HTTPClient, log)
+	if err != nil {
+		return nil, err
+	}
+	opts.HTTPClient = traced
 	if cfg.SSL != nil && cfg.SSL.VerificationMode.String() == "none" {
 		log.Warn("threatqbeat.ssl.verification_mode is none: the ThreatQ server's certificate is not checked")
 	}
@@ -117,6 +127,14 @@ func dataDir(b *beat.Beat) string {
 		return b.Paths.Resolve(paths.Data, "threatq")
 	}
 	return paths.Resolve(paths.Data, "threatq")
+}
+
+// logsDir is path.logs.
+func logsDir(b *beat.Beat) string {
+	if b.Paths != nil {
+		return b.Paths.Resolve(paths.Logs, "")
+	}
+	return paths.Resolve(paths.Logs, "")
 }
 
 // Run syncs every collection until Stop (or, with run_once, after one run

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -44,6 +45,17 @@ type Config struct {
 	// ShutdownTimeout bounds how long a stopping beat waits for outstanding
 	// acknowledgements before it exits.
 	ShutdownTimeout time.Duration `config:"shutdown_timeout"`
+
+	Tracer Tracer `config:"tracer"`
+}
+
+// Tracer configures request tracing to files in the logs directory.
+type Tracer struct {
+	Enabled bool `config:"enabled"`
+	// Filename is the trace file's base name, relative to path.logs.
+	Filename   string `config:"filename"`
+	MaxSizeMB  uint   `config:"maxsize"`
+	MaxBackups uint   `config:"maxbackups"`
 }
 
 // Collection is one ThreatQ data collection, identified by its hash.
@@ -77,6 +89,7 @@ func Default() Config {
 		ReferencePath:         "/indicators/{id}/details",
 		DataStream:            DataStream{Namespace: "default"},
 		ShutdownTimeout:       30 * time.Second,
+		Tracer:                Tracer{Filename: "threatq-trace", MaxSizeMB: 1, MaxBackups: 5},
 	}
 }
 
@@ -141,6 +154,12 @@ func (c *Config) Validate() error {
 	}
 	if ns := c.DataStream.Namespace; ns == "" || strings.ContainsAny(ns, `-\/*?"<>| ,#:`) || strings.ToLower(ns) != ns {
 		add("threatqbeat.data_stream.namespace %q must be lowercase with no -\\/*?\"<>| ,#: characters", ns)
+	}
+	if f := c.Tracer.Filename; f == "" || filepath.IsAbs(f) || !filepath.IsLocal(f) {
+		add("threatqbeat.tracer.filename %q must be a relative path inside the logs directory (path.logs)", f)
+	}
+	if c.Tracer.MaxSizeMB < 1 || c.Tracer.MaxBackups > 100 {
+		add("threatqbeat.tracer.maxsize must be at least 1 (MB) and tracer.maxbackups at most 100")
 	}
 	if c.ShutdownTimeout < 0 {
 		add("threatqbeat.shutdown_timeout must not be negative")

@@ -37,6 +37,7 @@ func TestDefaults(t *testing.T) {
 	require.Equal(t, "https://threatq.example.com/api/token", c.TokenEndpoint())
 	require.False(t, c.PreserveOriginalEvent)
 	require.Nil(t, c.SSL)
+	require.False(t, c.Tracer.Enabled, "tracing is off by default")
 }
 
 func TestTokenURLOverride(t *testing.T) {
@@ -76,6 +77,8 @@ func TestValidate(t *testing.T) {
 		{"reference path", minimal + "reference_path: /indicators", "reference_path must contain {id}"},
 		{"retry", minimal + "retry.max_attempts: 0", "retry.max_attempts"},
 		{"ssl", minimal + "ssl.verification_mode: sometimes", "verification_mode"},
+		{"tracer absolute", minimal + "tracer: {enabled: true, filename: /etc/passwd}", "must be a relative path inside the logs directory"},
+		{"tracer escapes", minimal + "tracer: {enabled: true, filename: ../../tmp/x}", "must be a relative path inside the logs directory"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
