@@ -5,6 +5,7 @@ package cmd
 import (
 	"github.com/elastic/beats/v7/libbeat/cmd/instance"
 	"github.com/elastic/beats/v7/libbeat/publisher/processing"
+	"github.com/elastic/beats/v7/libbeat/version"
 
 	// Registers the generated fields.yml as the beat's fields asset.
 	_ "github.com/threatqbeat/threatqbeat/include"
@@ -13,14 +14,17 @@ import (
 // Name is the beat's name: binary, config file, fields asset and logger.
 const Name = "threatqbeat"
 
-// Version is threatqbeat's version.
-const Version = "0.1.0"
-
 // Settings are the libbeat instance settings of threatqbeat.
 func Settings() instance.Settings {
 	return instance.Settings{
-		Name:    Name,
-		Version: Version,
+		Name: Name,
+		// threatqbeat's version follows the libbeat release it is built on:
+		// libbeat derives the Elasticsearch compatibility check, the default
+		// template and the ILM support test from it.
+		Version: version.GetDefaultVersion(),
+		// Lets the template use the wildcard and match_only_text types of
+		// Elasticsearch's default (basic) distribution, as ECS asks for URLs.
+		ElasticLicensed: true,
 		// agent.* metadata only: ecs.version is set by the mapping (the
 		// default modifier would overwrite it with libbeat's older ECS
 		// version), and host.* would describe the machine threatqbeat runs

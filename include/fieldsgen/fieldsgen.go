@@ -40,7 +40,7 @@ func Generate(repo string, w io.Writer) error {
 	sort.Strings(mods)
 	var files []*fields.YmlFile
 	for _, p := range append(mods, paths...) {
-		f, err := fields.NewYmlFile(p, 0)
+		f, err := fields.NewYmlFile(p, indentFor(p, mods))
 		if err != nil {
 			return fmt.Errorf("read %s: %w", p, err)
 		}
@@ -50,4 +50,15 @@ func Generate(repo string, w io.Writer) error {
 		return fmt.Errorf("generate fields.yml: %w", err)
 	}
 	return nil
+}
+
+// indentFor nests a dataset's fields (a plain list) under the fields of its
+// module's section; module files stay at the top level.
+func indentFor(path string, modules []string) int {
+	for _, m := range modules {
+		if m == path {
+			return 0
+		}
+	}
+	return 4
 }

@@ -1,5 +1,3 @@
-// Package threat is the threat dataset of the ThreatQ module: it maps one
-// ThreatQ indicator, as returned by the collection endpoint, to one ECS event.
 package threat
 
 import (
@@ -14,24 +12,35 @@ import (
 // element is counted and logged by the caller, never published.
 var ErrNotIndicator = errors.New("not a ThreatQ indicator object")
 
-// Settings are the per-collection options that shape every event.
+// Settings are the per-collection options that shape every event. The zero
+// value is usable: namespace "default", no expiry duration, no reference.
 type Settings struct {
 	// Namespace is data_stream.namespace (default "default").
 	Namespace string
-	// Expiration is the fallback IOC lifetime added to updated_at (rule 4 of
-	// the expiry rules). Zero disables rule 4.
+	// Expiration is the fallback IOC lifetime added to @timestamp (that is
+	// updated_at, or the fetch time when updated_at is absent): rule 4 of the
+	// expiry rules. Zero disables rule 4; rules 1-3 always apply.
 	Expiration time.Duration
-	// PreserveOriginalEvent keeps the raw indicator in event.original.
+	// PreserveOriginalEvent keeps the raw indicator in event.original and
+	// adds the tag preserve_original_event. The tag in Tags has the same
+	// effect, as in the Elastic integration.
 	PreserveOriginalEvent bool
-	// Tags are added to every event.
+	// Tags are added to every event. The tag preserve_duplicate_custom_fields
+	// keeps threatq.updated_at, threatq.score and threatq.description.
 	Tags []string
 	// URL is the ThreatQ base URL, used for threat.indicator.reference.
+	// Empty means no reference.
 	URL string
+	// ReferencePath is appended to URL to build threat.indicator.reference;
+	// "{id}" is replaced by the indicator id. Empty means
+	// "/indicators/{id}/details", the indicator page of the ThreatQ UI.
+	ReferencePath string
 }
 
 // Event is one mapped indicator.
 type Event struct {
-	// ID is the deterministic document id derived from (id, updated_at).
+	// ID is the deterministic document id derived from (id, updated_at); see
+	// DocumentID.
 	ID string
 	// Timestamp is @timestamp: updated_at, or the fetch time when absent.
 	Timestamp time.Time

@@ -1,72 +1,248 @@
 package threat
 
 import (
-	"encoding/json"
 	"fmt"
+	"net/netip"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
-// Map translates one raw indicator into an event. created is the fetch time
-// (event.created, and @timestamp when updated_at is absent).
+// Map translates one raw indicator (one element of a page's data array) into
+// an event. created is the fetch time: event.created, and @timestamp when
+// updated_at is absent. Map is pure and safe for concurrent use.
+//
+// A field that cannot be mapped is dropped and explained in error.message;
+// the event is still returned. Only input that is not a JSON object, or an
+// object with no id, no indicator_id and no value, returns an error, which
+// wraps ErrNotIndicator.
 func Map(raw []byte, s Settings, created time.Time) (Event, error) {
-	var ind struct {
-		ID        *int64 `json:"id"`
-		Value     string `json:"value"`
-		UpdatedAt string `json:"updated_at"`
-		Type      struct {
-			Name string `json:"name"`
-		} `json:"type"`
+	var (
+		ind  indicator
+		errs fieldErrors
+	)
+	if err := decodeIndicator(raw, &ind, &errs); err != nil {
+		return Event{}, err
 	}
-	if err := json.Unmarshal(raw, &ind); err != nil {
-		return Event{}, fmt.Errorf("%w: %v", ErrNotIndicator, err)
+	dup := slices.Contains(s.Tags, TagPreserveDuplicates)
+	tq := make(mapstr.M, 24) // threatq.*
+	ti := make(mapstr.M, 12) // threat.indicator.*
+
+	id, hasID := errs.long("id", ind.ID)
+	indicatorID, hasIndicatorID := errs.long("indicator_id", ind.IndicatorID)
+	val, hasValue := errs.str("value", ind.Value)
+	if !hasID && !hasIndicatorID && !hasValue {
+		return Event{}, fmt.Errorf("%w: no id, indicator_id or value", ErrNotIndicator)
 	}
-	if ind.ID == nil && ind.Value == "" {
-		return Event{}, ErrNotIndicator
+	if hasID {
+		tq["id"] = id
 	}
+	if hasIndicatorID {
+		tq["indicator_id"] = indicatorID
+	}
+	if hasValue {
+		tq["indicator_value"] = val
+	}
+	refID, hasRefID := id, hasID
+	if !hasID {
+		refID, hasRefID = indicatorID, hasIndicatorID
+	}
+
+	// @timestamp, and the dates under threatq.
+	updated, hasUpdated := errs.date("updated_at", ind.UpdatedAt)
 	ts := created
-	if t, err := time.Parse(time.DateTime, ind.UpdatedAt); err == nil {
-		ts = t.UTC()
+	if hasUpdated {
+		ts = updated
+		ti["modified_at"] = formatTime(updated)
+		if dup {
+			tq["updated_at"] = formatTime(updated)
+		}
 	}
-	ns := s.Namespace
-	if ns == "" {
-		ns = "default"
+	createdAt, hasCreatedAt := putDate(tq, "created_at", ind.CreatedAt, &errs)
+	if hasCreatedAt {
+		ti["first_seen"] = formatTime(createdAt)
 	}
-	f := mapstr.M{
-		"event": mapstr.M{
-			"kind": "enrichment", "category": []string{"threat"}, "type": []string{"indicator"},
-			"module": "ti_threatq", "dataset": "ti_threatq.threat",
-		},
-		"data_stream": mapstr.M{"type": "logs", "dataset": "ti_threatq.threat", "namespace": ns},
-		"threatq":     mapstr.M{"indicator_value": ind.Value},
+	if t, ok := putDate(tq, "last_detected_at", ind.LastDetectedAt, &errs); ok {
+		ti["last_seen"] = formatTime(t)
 	}
-	var id string
-	if ind.ID != nil {
-		f.Put("threatq.id", *ind.ID)
-		id = strconv.FormatInt(*ind.ID, 10) + "-" + strconv.FormatInt(ts.UnixMilli(), 10)
+	expiresAt, hasExpiresAt := putDate(tq, "expires_at", ind.ExpiresAt, &errs)
+	expiredAt, hasExpiredAt := putDate(tq, "expired_at", ind.ExpiredAt, &errs)
+	putDate(tq, "published_at", ind.PublishedAt, &errs)
+	putDate(tq, "touched_at", ind.TouchedAt, &errs)
+	putDate(tq, "expires_calculated_at", ind.ExpiresCalculatedAt, &errs)
+
+	// Plain threatq.* fields.
+	putStr(tq, "class", ind.Class, &errs)
+	hash, hasHash := putStr(tq, "hash", ind.Hash, &errs)
+	putStr(tq, "uuid", ind.UUID, &errs)
+	typeName, hasType := errs.name("type", ind.Type)
+	if hasType {
+		tq["type"] = typeName
 	}
-	return Event{ID: id, Timestamp: ts, Fields: f}, nil
+	status, hasStatus := errs.name("status", ind.Status)
+	if hasStatus {
+		tq["status"] = status
+	}
+	putLong(tq, "generated_score", ind.GeneratedScore, &errs)
+	putLong(tq, "manual_score", ind.ManualScore, &errs)
+	ind.relatedCounts.each(func(name string, v value) { putLong(tq, name, v, &errs) })
+	if attrs := attributeMap(ind.Attributes, &errs); attrs != nil {
+		tq["attributes"] = attrs
+	}
+	if names := nameList("adversaries", ind.Adversaries, &errs); len(names) > 0 {
+		tq["adversaries"] = names
+	}
+	if names := nameList("tags", ind.Tags, &errs); len(names) > 0 {
+		tq["tags"] = names
+	}
+
+	// threat.indicator.* from score, description and sources.
+	if score, ok := errs.long("score", ind.Score); ok {
+		if c, ok := confidence(score); ok {
+			ti["confidence"] = c
+		}
+		if dup {
+			tq["score"] = score
+		}
+	}
+	if d, ok := errs.str("description", ind.Description); ok {
+		ti["description"] = d
+		if dup {
+			tq["description"] = d
+		}
+	}
+	marks := readSources(ind.Sources, &errs)
+	if len(marks.providers) > 0 {
+		ti["provider"] = marks.providers
+	}
+	if len(marks.tlp) > 0 {
+		ti["marking"] = mapstr.M{"tlp": marks.tlp}
+	}
+	if s.URL != "" && hasRefID {
+		ti["reference"] = reference(s.URL, s.ReferencePath, refID)
+	}
+
+	// The value in its type-specific ECS field, and related.*.
+	related := mapstr.M{}
+	var relatedHash []string
+	if hasHash {
+		relatedHash = append(relatedHash, hash)
+	}
+	if it, ok := lookupIndicatorType(typeName); hasType && ok {
+		ti["type"] = it.ecsType
+		if hasValue {
+			relatedHash = putIndicatorValue(ti, related, relatedHash, it, val, &errs)
+		}
+	}
+	if len(relatedHash) > 0 {
+		related["hash"] = relatedHash
+	}
+
+	// Expiry (mapping-decisions.md §C.1).
+	if at, reason, ok := iocExpiry(expiryInput{
+		expiredAt: expiredAt, hasExpiredAt: hasExpiredAt,
+		expiresAt: expiresAt, hasExpiresAt: hasExpiresAt,
+		status: status, timestamp: ts, duration: s.Expiration,
+	}); ok {
+		if inDateRange(at) {
+			tq["ioc_expired_at"] = formatTime(at)
+			tq["ioc_expiration_reason"] = reason
+		} else {
+			errs.add("ioc_expired_at", "computed expiry is outside years 0000-9999; dropped")
+		}
+	}
+
+	fields := envelope(s, created)
+	threat := fields["threat"].(mapstr.M)
+	if len(ti) > 0 {
+		threat["indicator"] = ti
+	}
+	fields["threatq"] = tq
+	if len(related) > 0 {
+		fields["related"] = related
+	}
+	preserveOriginal := s.PreserveOriginalEvent || slices.Contains(s.Tags, TagPreserveOriginal)
+	if tags := eventTags(s.Tags, preserveOriginal); len(tags) > 0 {
+		fields["tags"] = tags
+	}
+	if preserveOriginal {
+		fields["event"].(mapstr.M)["original"] = compactOriginal(raw)
+	}
+	if len(errs.msgs) > 0 {
+		fields["error"] = mapstr.M{"message": errs.msgs}
+	}
+	return Event{
+		ID:        DocumentID(refID, hasRefID, updated, hasUpdated, raw),
+		Timestamp: ts,
+		Fields:    fields,
+	}, nil
 }
 
-// ParseExpiration parses ioc_expiration_duration: a whole number followed by
-// d, h or m.
-func ParseExpiration(v string) (time.Duration, error) {
-	if len(v) < 2 {
-		return 0, fmt.Errorf("invalid duration %q: want a whole number followed by d, h or m", v)
+// putIndicatorValue writes the value where its indicator type says, adds it
+// to related.ip or to the related hashes, and returns the related hashes.
+func putIndicatorValue(ti, related mapstr.M, hashes []string, it indicatorType, val string, errs *fieldErrors) []string {
+	switch it.check {
+	case checkIP:
+		if addr, err := netip.ParseAddr(val); err != nil || addr.Zone() != "" {
+			errs.add("value", strconv.Quote(val)+" is not an IP address; not copied to threat.indicator.ip")
+			return hashes
+		}
+	case checkURL:
+		ti["url"] = urlFields(val)
+		return hashes
 	}
-	n, err := strconv.Atoi(v[:len(v)-1])
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("invalid duration %q: want a whole number followed by d, h or m", v)
+	_, _ = ti.Put(it.field, val)
+	if it.fileType {
+		_, _ = ti.Put("file.type", "file")
 	}
-	switch v[len(v)-1] {
-	case 'd':
-		return time.Duration(n) * 24 * time.Hour, nil
-	case 'h':
-		return time.Duration(n) * time.Hour, nil
-	case 'm':
-		return time.Duration(n) * time.Minute, nil
+	switch it.related {
+	case "ip":
+		related["ip"] = []string{val}
+	case "hash":
+		if !slices.Contains(hashes, val) {
+			hashes = append(hashes, val)
+		}
 	}
-	return 0, fmt.Errorf("invalid duration %q: want a whole number followed by d, h or m", v)
+	return hashes
+}
+
+// reference builds threat.indicator.reference: the indicator's page in the
+// ThreatQ UI.
+func reference(base, path string, id int64) string {
+	if path == "" {
+		path = DefaultReferencePath
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return strings.TrimRight(base, "/") + strings.ReplaceAll(path, "{id}", strconv.FormatInt(id, 10))
+}
+
+// putStr copies an optional string field into dst under the same name.
+func putStr(dst mapstr.M, name string, v value, errs *fieldErrors) (string, bool) {
+	s, ok := errs.str(name, v)
+	if ok {
+		dst[name] = s
+	}
+	return s, ok
+}
+
+// putLong copies an optional whole-number field into dst under the same name.
+func putLong(dst mapstr.M, name string, v value, errs *fieldErrors) {
+	if n, ok := errs.long(name, v); ok {
+		dst[name] = n
+	}
+}
+
+// putDate copies an optional ThreatQ time into dst under the same name, as
+// ISO-8601 UTC with milliseconds.
+func putDate(dst mapstr.M, name string, v value, errs *fieldErrors) (time.Time, bool) {
+	t, ok := errs.date(name, v)
+	if ok {
+		dst[name] = formatTime(t)
+	}
+	return t, ok
 }

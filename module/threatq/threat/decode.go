@@ -1,0 +1,103 @@
+package threat
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+)
+
+// fieldErrors collects error.message: one message per dropped field, naming
+// the ThreatQ field and saying why.
+type fieldErrors struct{ msgs []string }
+
+func (e *fieldErrors) add(field, why string) {
+	e.msgs = append(e.msgs, field+": "+why)
+}
+
+// str reads an optional string field; see value.str.
+func (e *fieldErrors) str(field string, v value) (string, bool) {
+	s, ok, err := v.str()
+	if err != nil {
+		e.add(field, err.Error()+"; dropped")
+	}
+	return s, ok
+}
+
+// long reads an optional whole-number field; see value.long.
+func (e *fieldErrors) long(field string, v value) (int64, bool) {
+	n, ok, err := v.long()
+	if err != nil {
+		e.add(field, err.Error()+"; dropped")
+	}
+	return n, ok
+}
+
+// date reads an optional ThreatQ time field; see value.date.
+func (e *fieldErrors) date(field string, v value) (time.Time, bool) {
+	t, ok, err := v.date()
+	if err != nil {
+		e.add(field, err.Error()+"; dropped")
+	}
+	return t, ok
+}
+
+// name reads the name of an optional ThreatQ object; see named.get.
+func (e *fieldErrors) name(field string, n named) (string, bool) {
+	s, ok, err := n.get()
+	if err != nil {
+		e.add(field, err.Error()+"; dropped")
+	}
+	return s, ok
+}
+
+// decodeIndicator decodes raw into ind. It fails, wrapping ErrNotIndicator,
+// only when raw is not a JSON object. A member of an unexpected JSON kind
+// where an object or an array is required (e.g. "sources": "x") is skipped
+// by the decoder and reported in errs; encoding/json reports only the first
+// such member, later ones are skipped silently.
+func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
+	trimmed := bytes.TrimLeft(raw, " \t\r\n")
+	if len(trimmed) == 0 {
+		return fmt.Errorf("%w: empty input", ErrNotIndicator)
+	}
+	if trimmed[0] != '{' {
+		if !json.Valid(trimmed) {
+			return fmt.Errorf("%w: invalid JSON", ErrNotIndicator)
+		}
+		var v value
+		_ = v.UnmarshalJSON(trimmed)
+		return fmt.Errorf("%w: JSON value is %s, not an object", ErrNotIndicator, v.kind)
+	}
+	err := json.Unmarshal(raw, ind)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+	case errors.As(err, &typeErr):
+		errs.add(typeErr.Field, fmt.Sprintf("is a JSON %s, not %s; dropped", typeErr.Value, jsonKindOf(typeErr.Type)))
+	default:
+		return fmt.Errorf("%w: invalid JSON: %w", ErrNotIndicator, err)
+	}
+	return nil
+}
+
+// jsonKindOf names the JSON kind a Go type decodes from.
+func jsonKindOf(t reflect.Type) string {
+	if t == nil {
+		return "the expected kind"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	}
+	return "a " + t.Kind().String()
+}

@@ -1,0 +1,87 @@
+package threat
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// The reasons written to threatq.ioc_expiration_reason. They are exactly the
+// Elastic integration's strings: users query on them.
+const (
+	ReasonExpiredAt     = "Expiration set by ThreatQ from expired_at field"
+	ReasonExpiresAt     = "Expiration set by ThreatQ from expires_at field"
+	ReasonStatusExpired = "Expiration set by Elastic when threatq.status is 'Expired'"
+	ReasonDuration      = "Expiration set by Elastic from the integration's parameter `IOC Expiration Duration`"
+)
+
+// statusExpired is the ThreatQ status name of an expired indicator.
+const statusExpired = "Expired"
+
+// expiryInput is what the expiry rules look at.
+type expiryInput struct {
+	expiredAt, expiresAt       time.Time
+	hasExpiredAt, hasExpiresAt bool
+	status                     string        // status name
+	timestamp                  time.Time     // @timestamp: updated_at, or the fetch time
+	duration                   time.Duration // Settings.Expiration; 0 disables rule 4
+}
+
+// iocExpiry computes threatq.ioc_expired_at and its reason: the first rule
+// that applies wins (mapping-decisions.md §C.1).
+//
+//  1. expired_at is set: that time.
+//  2. expires_at is set: that time.
+//  3. the status name is "Expired": @timestamp. (Upstream compares the
+//     status object with the string since 1.32.0, so this rule never fires
+//     there; here it does.)
+//  4. a duration is configured: @timestamp + duration. @timestamp is
+//     updated_at, as upstream, or the fetch time when updated_at is absent
+//     (upstream sets nothing then).
+//
+// ok is false when no rule applies.
+func iocExpiry(in expiryInput) (at time.Time, reason string, ok bool) {
+	switch {
+	case in.hasExpiredAt:
+		return in.expiredAt, ReasonExpiredAt, true
+	case in.hasExpiresAt:
+		return in.expiresAt, ReasonExpiresAt, true
+	case in.status == statusExpired:
+		return in.timestamp, ReasonStatusExpired, true
+	case in.duration != 0:
+		return in.timestamp.Add(in.duration), ReasonDuration, true
+	}
+	return time.Time{}, "", false
+}
+
+// ParseExpiration parses ioc_expiration_duration: a whole number followed by
+// d (days), h (hours) or m (minutes), e.g. "90d". Anything else is an error
+// for the configuration to report at start-up; it is never a per-event error.
+func ParseExpiration(v string) (time.Duration, error) {
+	bad := fmt.Errorf("invalid duration %q: want a whole number followed by d, h or m (e.g. 90d, 12h, 30m)", v)
+	if len(v) < 2 {
+		return 0, bad
+	}
+	var unit time.Duration
+	switch v[len(v)-1] {
+	case 'd':
+		unit = 24 * time.Hour
+	case 'h':
+		unit = time.Hour
+	case 'm':
+		unit = time.Minute
+	default:
+		return 0, bad
+	}
+	var n int64
+	for _, c := range v[:len(v)-1] {
+		if c < '0' || c > '9' {
+			return 0, bad
+		}
+		n = n*10 + int64(c-'0')
+		if n > math.MaxInt64/int64(unit) {
+			return 0, fmt.Errorf("invalid duration %q: too long", v)
+		}
+	}
+	return time.Duration(n) * unit, nil
+}

@@ -1,0 +1,32 @@
+package threat
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+)
+
+// DocumentID returns @metadata._id for an indicator: "<id>-<updated_at in
+// Unix milliseconds>", e.g. "336-1605398402000" for id 336 updated at
+// 2020-11-15 00:00:02 UTC. The same version of an indicator therefore gets
+// the same id however often it is fetched, so a re-sent page is refused by
+// Elasticsearch as a duplicate (409) instead of indexed twice, while a new
+// version (a later updated_at) is a new document, which the latest transform
+// needs.
+//
+// id is threatq.id, or indicator_id when id is absent. Without an id or a
+// valid updated_at the pair cannot be formed; the id is then
+// "sha256-<first 16 bytes of SHA-256 of the raw indicator, hex>", still
+// stable for the same bytes.
+func DocumentID(id int64, hasID bool, updatedAt time.Time, hasUpdatedAt bool, raw []byte) string {
+	if hasID && hasUpdatedAt {
+		b := make([]byte, 0, 40)
+		b = strconv.AppendInt(b, id, 10)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, updatedAt.UnixMilli(), 10)
+		return string(b)
+	}
+	sum := sha256.Sum256(raw)
+	return "sha256-" + hex.EncodeToString(sum[:16])
+}
