@@ -89,4 +89,3 @@ func Demo() error {
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
 }
-
