@@ -1,0 +1,189 @@
+package threatqtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"time"
+)
+
+// ThreatQ's time format: no zone, UTC assumed.
+const threatqTimeLayout = "2006-01-02 15:04:05"
+
+// noValue is the sort value of an absent or unreadable updated_at or id: it
+// sorts first.
+const noValue = math.MinInt64
+
+var (
+	errInvalidJSON = errors.New("not valid JSON")
+	errNotObject   = errors.New("not a JSON object")
+)
+
+// span is a byte range [start, end) of a stored indicator.
+type span struct{ start, end int32 }
+
+// member is one top-level member of a JSON object: b[keyStart:valEnd] is
+// `"key" : value`, and key is the raw text between the key's quotes.
+type member struct {
+	key                        []byte
+	keyStart, valStart, valEnd int
+}
+
+// scanMembers appends the top-level members of b to dst. b must be valid
+// JSON without surrounding space; ok is false when it is not an object.
+func scanMembers(b []byte, dst []member) (members []member, ok bool) {
+	if len(b) == 0 || b[0] != '{' {
+		return dst, false
+	}
+	i := skipSpace(b, 1)
+	for i < len(b) && b[i] == '"' {
+		keyStart := i
+		keyEnd := skipString(b, i)
+		i = skipSpace(b, keyEnd)
+		i = skipSpace(b, i+1) // the colon
+		valStart := i
+		valEnd := skipValue(b, i)
+		dst = append(dst, member{key: b[keyStart+1 : keyEnd-1], keyStart: keyStart, valStart: valStart, valEnd: valEnd})
+		i = skipSpace(b, valEnd)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return dst, true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] == '"'.
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// skipValue returns the index after the value starting at b[i].
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return len(b)
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return len(b)
+	default: // number, true, false, null
+		for i < len(b) {
+			switch b[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return i
+			}
+			i++
+		}
+		return len(b)
+	}
+}
+
+// dropCuts returns the byte ranges to leave out of b so that the members
+// at the indexes in drop (at most two, ascending, -1 for none) disappear
+// and the rest stays a valid object with its original spelling.
+func dropCuts(members []member, drop [2]int) [2]span {
+	var cuts [2]span
+	n := 0
+	add := func(start, end int) {
+		if n > 0 && int(cuts[n-1].end) == start {
+			cuts[n-1].end = int32(end)
+			return
+		}
+		cuts[n] = span{int32(start), int32(end)}
+		n++
+	}
+	dropped := func(i int) bool { return i >= 0 && (i == drop[0] || i == drop[1]) }
+	if drop[0] < 0 && drop[1] < 0 {
+		return cuts
+	}
+	first := -1 // first kept member
+	for i := range members {
+		if !dropped(i) {
+			first = i
+			break
+		}
+	}
+	if first < 0 { // every member goes: keep only the braces
+		add(members[0].keyStart, members[len(members)-1].valEnd)
+		return cuts
+	}
+	if first > 0 { // leading members go with the separator after them
+		add(members[0].keyStart, members[first].keyStart)
+	}
+	for _, i := range drop {
+		if i > first { // later members go with the separator before them
+			add(members[i-1].valEnd, members[i].valEnd)
+		}
+	}
+	return cuts
+}
+
+// parseIntValue reads an integer member value, plain or quoted.
+func parseIntValue(v []byte) (int64, bool) {
+	if len(v) >= 2 && v[0] == '"' {
+		v = v[1 : len(v)-1]
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	return n, err == nil
+}
+
+// parseTimeValue reads a time member value: ThreatQ's layout, or RFC 3339.
+func parseTimeValue(v []byte) (time.Time, bool) {
+	if len(v) < 2 || v[0] != '"' {
+		return time.Time{}, false
+	}
+	var s string
+	if bytes.IndexByte(v, '\\') >= 0 {
+		if json.Unmarshal(v, &s) != nil {
+			return time.Time{}, false
+		}
+	} else {
+		s = string(v[1 : len(v)-1])
+	}
+	if t, err := time.Parse(threatqTimeLayout, s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true
+	}
+	return time.Time{}, false
+}
