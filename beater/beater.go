@@ -104,10 +104,7 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 		stats:  map[string]*collectionStats{},
 	}
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {
-		bt.metrics = reg.GetRegistry("threatq")
-		if bt.metrics == nil {
-			bt.metrics = reg.NewRegistry("threatq")
-		}
+		bt.metrics = subRegistry(subRegistry(reg, "threatq"), "collections")
 	}
 	bt.api, err = threatq.New(threatq.Options{
 		URL: cfg.URL, TokenURL: cfg.TokenEndpoint(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,

@@ -44,7 +44,7 @@ func (h *harness) beater(collections []string, extra string) *Beater {
 	for _, c := range collections {
 		cols += fmt.Sprintf("  - id: %s\n", c)
 	}
-	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 1000\nrun_once: true\nretry: {max_attempts: 1}\ncollections:\n%s%s", h.sim.URL(), cols, extra)
+	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 1000\nrun_once: true\ncollections:\n%s%s", h.sim.URL(), cols, extra)
 	raw, err := conf.NewConfigWithYAML([]byte(yaml), "test")
 	require.NoError(h.t, err)
 	b := &beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}
@@ -251,4 +251,16 @@ func (r *statusRecorder) last() status.Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.list[len(r.list)-1]
+}
+
+func TestRetriesAreCounted(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(50, 1, start))
+	h.sim.InjectFault(threatqtest.Fault{Status: 503, Times: 2})
+	p := &fakePipeline{autoAck: true}
+	bt := h.beater([]string{"c1"}, "retry: {max_attempts: 3, wait_min: 1ms, wait_max: 2ms}\n")
+	require.NoError(t, run(t, bt, p))
+	require.Len(t, p.events(), 50)
+	require.EqualValues(t, 2, bt.stats["c1"].retries.Get())
+	require.EqualValues(t, 0, bt.stats["c1"].errors.Get())
 }

@@ -22,6 +22,14 @@ type collectionStats struct {
 	runDurationMS *monitoring.Int // duration of the last run
 }
 
+// subRegistry returns the child registry name of parent, creating it.
+func subRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {
+	if r := parent.GetRegistry(name); r != nil {
+		return r
+	}
+	return parent.NewRegistry(name)
+}
+
 // newCollectionStats registers the counters of one collection under parent
 // (nil: an unregistered registry, for tests).
 func newCollectionStats(parent *monitoring.Registry, collection string) *collectionStats {

@@ -63,6 +63,7 @@ func (p Progress) String() string {
 func (w *worker) run(ctx context.Context) error {
 	start := w.now()
 	walk := w.api.Walk(w.collection, w.cursor)
+	walk.OnRetry = func(error, time.Duration) { w.stats.retries.Inc() }
 	p := Progress{Collection: w.collection}
 	lastReport := start
 	missingWarned := false

@@ -173,3 +173,30 @@ func readCursor(t *testing.T, path string) string {
 	}
 	return f.Cursor
 }
+
+// TestShortLivedTokensAreRefreshedBeforeExpiry: with tokens valid for one
+// second, the beat replaces them before they expire and the sync completes
+// without a single 401.
+func TestShortLivedTokensAreRefreshedBeforeExpiry(t *testing.T) {
+	sim := threatqtest.New(threatqtest.Options{TokenTTL: time.Second})
+	defer sim.Close()
+	sim.SetCollection("col-e2e", threatqtest.Generate(2500, 14, genStart))
+	sim.InjectFault(threatqtest.Fault{Delay: 100 * time.Millisecond, Times: -1}) // ~2.5 s in all
+
+	out := t.TempDir()
+	b := newBeat(t, fileOutputConfig(sim.URL(), out, "  run_once: true\n  page_size: 100"))
+	if logs, err := b.command(timeout(t, 2*time.Minute), "run", "-e").CombinedOutput(); err != nil {
+		t.Fatalf("run: %v\n%s", err, tail(logs))
+	}
+	if n := len(readNDJSON(t, out)); n != 2500 {
+		t.Fatalf("got %d events, want 2500", n)
+	}
+	st := sim.Stats()
+	if st.TokensIssued < 2 {
+		t.Fatalf("%d tokens issued: no refresh happened", st.TokensIssued)
+	}
+	if st.Unauthorized != 0 {
+		t.Fatalf("%d requests were refused with 401: tokens must be refreshed before they expire", st.Unauthorized)
+	}
+	t.Logf("%d tokens issued, 0 refused", st.TokensIssued)
+}

@@ -31,8 +31,6 @@ type Options struct {
 	Logger       *logp.Logger
 	Now          func() time.Time                           // default time.Now
 	Sleep        func(context.Context, time.Duration) error // default a timer honouring ctx
-	// OnRetry, if set, is told about every retried request.
-	OnRetry func(err error, wait time.Duration)
 }
 
 // Client talks to one ThreatQ instance. It is safe for concurrent use.
@@ -100,7 +98,8 @@ func (c *Client) pageURL(collection, mark string) string {
 
 // withRetry runs one request function under the retry policy. A 401 drops
 // the token and repeats the request once without counting as an attempt.
-func (c *Client) withRetry(ctx context.Context, op func(ctx context.Context, token string) error) error {
+// onRetry, if not nil, is told about every retried request.
+func (c *Client) withRetry(ctx context.Context, onRetry func(error, time.Duration), op func(ctx context.Context, token string) error) error {
 	reauthed := false
 	for attempt := 1; ; attempt++ {
 		token, err := c.tokens.Token(ctx)
@@ -127,8 +126,8 @@ func (c *Client) withRetry(ctx context.Context, op func(ctx context.Context, tok
 		}
 		wait := c.opts.Retry.backoff(attempt, retryAfter)
 		c.log.Warnw("ThreatQ request failed, retrying", "error", err, "attempt", attempt, "wait", wait)
-		if c.opts.OnRetry != nil {
-			c.opts.OnRetry(err, wait)
+		if onRetry != nil {
+			onRetry(err, wait)
 		}
 		if err := c.opts.Sleep(ctx, wait); err != nil {
 			return err

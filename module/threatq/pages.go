@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // StartCursor is the cursor mark of a first sync.
@@ -30,6 +31,9 @@ type Page struct {
 
 // Walk iterates over the pages of one collection from a cursor mark.
 type Walk struct {
+	// OnRetry, if set, is told about every retried request of the walk.
+	OnRetry func(err error, wait time.Duration)
+
 	c          *Client
 	collection string
 	cursor     string
@@ -61,7 +65,7 @@ func (w *Walk) Next(ctx context.Context) (*Page, error) {
 	if w.c.opts.MaxPages > 0 && w.pages >= w.c.opts.MaxPages {
 		return nil, fmt.Errorf("collection %s: %w (%d pages)", w.collection, ErrPageCap, w.pages)
 	}
-	p, err := w.c.fetchPage(ctx, w.collection, w.cursor)
+	p, err := w.c.fetchPage(ctx, w.collection, w.cursor, w.OnRetry)
 	if err != nil {
 		return nil, fmt.Errorf("collection %s: %w", w.collection, err)
 	}
@@ -92,9 +96,9 @@ type rawPage struct {
 }
 
 // fetchPage requests one page, with retries.
-func (c *Client) fetchPage(ctx context.Context, collection, mark string) (*Page, error) {
+func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry func(error, time.Duration)) (*Page, error) {
 	var page *Page
-	err := c.withRetry(ctx, func(ctx context.Context, token string) error {
+	err := c.withRetry(ctx, onRetry, func(ctx context.Context, token string) error {
 		body, err := c.get(ctx, c.pageURL(collection, mark), token)
 		if err != nil {
 			return err

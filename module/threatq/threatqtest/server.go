@@ -70,6 +70,7 @@ type Server struct {
 	mu          sync.Mutex
 	collections map[string]*collection
 	tokens      map[string]time.Time // access token → expiry
+	issued      []string             // every token issued, in order
 	faults      []*queuedFault
 	stats       Stats
 }

@@ -90,9 +90,18 @@ func (s *Server) IssueToken() string {
 	expiry := s.opts.Now().Add(s.opts.TokenTTL)
 	s.mu.Lock()
 	s.tokens[token] = expiry
+	s.issued = append(s.issued, token)
 	s.stats.TokensIssued++
 	s.mu.Unlock()
 	return token
+}
+
+// IssuedTokens returns every access token issued so far, revoked or not,
+// so that tests can check that none of them leaked.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
 }
 
 // RevokeTokens invalidates every token issued so far: the next API call
