@@ -107,6 +107,8 @@ func TestSyncPublishesEveryIndicatorOnce(t *testing.T) {
 	c, ok := bt.Counts("c1")
 	require.True(t, ok)
 	require.Equal(t, Counts{Fetched: 2500, Published: 2500, Acked: 2500}, c)
+	require.EqualValues(t, 2500, bt.stats["c1"].fullPassPublished.Get(), "reconciliation after the full pass")
+	require.EqualValues(t, 2500, bt.stats["c1"].fullPassTotal.Get())
 }
 
 func TestRestartResumesFromStoredCursor(t *testing.T) {
@@ -263,4 +265,67 @@ func TestRetriesAreCounted(t *testing.T) {
 	require.Len(t, p.events(), 50)
 	require.EqualValues(t, 2, bt.stats["c1"].retries.Get())
 	require.EqualValues(t, 0, bt.stats["c1"].errors.Get())
+}
+
+func TestEmptyCollectionStaysHealthy(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("empty", nil)
+	rec := &statusRecorder{}
+	bt := h.beater([]string{"empty"}, "")
+	bt.health = newHealth(rec)
+	p := &fakePipeline{autoAck: true}
+	require.NoError(t, run(t, bt, p))
+	require.Empty(t, p.events())
+	require.Equal(t, status.Running, rec.last(), "the normal end of pagination is not an error")
+	require.Empty(t, storedCursor(t, h.dataDir, "empty"), "nothing published, nothing to store")
+}
+
+func TestMissingSourcesAndAttributesAreReported(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(1500, 6, start))
+	h.sim.InjectFault(threatqtest.Fault{DropFields: true, Times: -1})
+	p := &fakePipeline{autoAck: true}
+	bt := h.beater([]string{"c1"}, "")
+	require.NoError(t, run(t, bt, p))
+	require.Len(t, p.events(), 1500, "the indicators are still delivered")
+	require.EqualValues(t, 1, bt.stats["c1"].missingFields.Get(), "counted once per run")
+	for _, e := range p.events() {
+		_, err := e.Fields.GetValue("threat.indicator.provider")
+		require.Error(t, err, "no provider without sources")
+	}
+}
+
+func TestProgressIsReportedDuringAndAfterARun(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(2500, 8, start))
+	raw, err := conf.NewConfigWithYAML([]byte(fmt.Sprintf(
+		"url: %s\nclient_id: test\nclient_secret: test\npage_size: 500\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())), "test")
+	require.NoError(t, err)
+	var mu sync.Mutex
+	clock := start
+	tick := func() time.Time { // every reading of the clock is 3 s later
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(3 * time.Second)
+		return clock
+	}
+	var reports []Progress
+	bt, err := NewWithOptions(&beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}, raw, Options{
+		DataDir: h.dataDir, Now: tick,
+		Progress: func(p Progress) { reports = append(reports, p) },
+	})
+	require.NoError(t, err)
+	require.NoError(t, run(t, bt, &fakePipeline{autoAck: true}))
+
+	require.GreaterOrEqual(t, len(reports), 3, "progress while running and a summary at the end")
+	last := reports[len(reports)-1]
+	require.True(t, last.Done)
+	require.EqualValues(t, 2500, last.Fetched)
+	require.EqualValues(t, 2500, last.Total)
+	for _, p := range reports[:len(reports)-1] {
+		require.False(t, p.Done)
+		require.LessOrEqual(t, p.Fetched, int64(2500))
+	}
+	require.Regexp(t, `^collection c1: \d+ of 2500 indicators \(\d+ %\), \d+/s$`, reports[0].String())
+	require.Contains(t, last.String(), "2500 of 2500 indicators (100 %)")
 }

@@ -20,6 +20,9 @@ type collectionStats struct {
 	total         *monitoring.Int // collection size reported by ThreatQ
 	lastSuccess   *monitoring.Int // unix ms of the last successful run
 	runDurationMS *monitoring.Int // duration of the last run
+
+	fullPassPublished *monitoring.Int // indicators published by the last full pass
+	fullPassTotal     *monitoring.Int // ThreatQ's total at the end of that pass
 }
 
 // subRegistry returns the child registry name of parent, creating it.
@@ -55,6 +58,9 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 		total:         monitoring.NewInt(reg, "collection_total"),
 		lastSuccess:   monitoring.NewInt(reg, "last_success_unix_ms"),
 		runDurationMS: monitoring.NewInt(reg, "last_run_duration_ms"),
+
+		fullPassPublished: monitoring.NewInt(reg, "full_pass_published"),
+		fullPassTotal:     monitoring.NewInt(reg, "full_pass_total"),
 	}
 }
 

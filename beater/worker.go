@@ -62,6 +62,8 @@ func (p Progress) String() string {
 // each page arrives; the stored cursor moves as the output acknowledges them.
 func (w *worker) run(ctx context.Context) error {
 	start := w.now()
+	fullPass := w.cursor == "" || w.cursor == threatq.StartCursor
+	published := w.stats.published.Get()
 	walk := w.api.Walk(w.collection, w.cursor)
 	walk.OnRetry = func(error, time.Duration) { w.stats.retries.Inc() }
 	p := Progress{Collection: w.collection}
@@ -96,7 +98,23 @@ func (w *worker) run(ctx context.Context) error {
 	}
 	p.Elapsed, p.Done = w.now().Sub(start), true
 	w.report(p)
+	if fullPass {
+		w.reconcile(int64(w.stats.published.Get()-published), p.Total)
+	}
 	return nil
+}
+
+// reconcile compares what a full pass published with the collection size
+// ThreatQ reported, logs it and exposes it in the metrics.
+func (w *worker) reconcile(published, total int64) {
+	w.stats.fullPassPublished.Set(published)
+	w.stats.fullPassTotal.Set(total)
+	if published == total {
+		w.log.Infow("full pass reconciled: every indicator of the collection was published", "published", published, "total", total)
+		return
+	}
+	w.log.Warnw("full pass published a different number of indicators than ThreatQ reports for the collection (indicators updated during the pass, or rejected elements)",
+		"published", published, "total", total, "rejected", w.stats.rejected.Get())
 }
 
 func (w *worker) report(p Progress) {
