@@ -146,8 +146,8 @@ func (c *Config) Validate() error {
 	if c.Retry.WaitMin <= 0 || c.Retry.WaitMax < c.Retry.WaitMin {
 		add("threatqbeat.retry.wait_min must be positive and not above retry.wait_max")
 	}
-	if _, err := threat.ParseExpiration(c.IOCExpirationDuration); err != nil {
-		add("threatqbeat.ioc_expiration_duration %q is invalid: use a whole number followed by d (days), h (hours) or m (minutes), e.g. 90d", c.IOCExpirationDuration)
+	if d, err := threat.ParseExpiration(c.IOCExpirationDuration); err != nil || d <= 0 {
+		add("threatqbeat.ioc_expiration_duration %q is invalid: use a whole number of at least 1 followed by d (days), h (hours) or m (minutes), e.g. 90d", c.IOCExpirationDuration)
 	}
 	if !strings.Contains(c.ReferencePath, "{id}") {
 		add("threatqbeat.reference_path must contain {id}, got %q", c.ReferencePath)

@@ -47,7 +47,7 @@ func TestTokenURLOverride(t *testing.T) {
 }
 
 func TestExpirationForms(t *testing.T) {
-	for in, want := range map[string]time.Duration{"5d": 5 * 24 * time.Hour, "12h": 12 * time.Hour, "30m": 30 * time.Minute, "0d": 0} {
+	for in, want := range map[string]time.Duration{"5d": 5 * 24 * time.Hour, "12h": 12 * time.Hour, "30m": 30 * time.Minute} {
 		c, err := unpack(t, minimal+"ioc_expiration_duration: "+in+"\n")
 		require.NoError(t, err, in)
 		require.Equal(t, want, c.Expiration(), in)
@@ -66,10 +66,12 @@ func TestValidate(t *testing.T) {
 		{"empty collection id", minimal + "collections: [{id: ''}]", "collections[0].id is required"},
 		{"duplicate collection", minimal + "collections: [{id: a}, {id: a}]", "listed twice"},
 		{"collection with slash", minimal + "collections: [{id: 'a/b'}]", "must be a collection hash"},
-		{"expiration seconds", minimal + "ioc_expiration_duration: 30s", "ioc_expiration_duration \"30s\" is invalid: use a whole number followed by d (days), h (hours) or m (minutes)"},
+		{"expiration seconds", minimal + "ioc_expiration_duration: 30s", "ioc_expiration_duration \"30s\" is invalid: use a whole number of at least 1 followed by d (days), h (hours) or m (minutes)"},
 		{"expiration fraction", minimal + "ioc_expiration_duration: 1.5d", "ioc_expiration_duration"},
 		{"expiration no number", minimal + "ioc_expiration_duration: d", "ioc_expiration_duration"},
 		{"expiration upper unit", minimal + "ioc_expiration_duration: 5D", "ioc_expiration_duration"},
+		{"expiration zero", minimal + "ioc_expiration_duration: 0d", "at least 1"},
+		{"expiration negative", minimal + "ioc_expiration_duration: -5d", "ioc_expiration_duration"},
 		{"page size", minimal + "page_size: 0", "page_size must be between 1 and 10000"},
 		{"page size large", minimal + "page_size: 20000", "page_size must be between 1 and 10000"},
 		{"interval", minimal + "interval: 10ms", "interval must be at least 1s"},
