@@ -2,7 +2,6 @@ package beater
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/threatqbeat/threatqbeat/config"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
-	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 
 // Options are the dependencies of a Beater that tests and the demo replace.
@@ -49,6 +47,9 @@ type Beater struct {
 	mu     sync.Mutex
 	cancel context.CancelFunc
 	stats  map[string]*collectionStats
+
+	// agent runs the inputs of Elastic Agent units; nil when standalone.
+	agent *agentInputs
 }
 
 // New is the beat.Creator of threatqbeat.
@@ -58,6 +59,11 @@ func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
 
 // NewWithOptions creates the Beater with replaced dependencies.
 func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
+	// Under Elastic Agent the threatqbeat: section is not used: every input
+	// unit brings its own configuration (see agent.go).
+	if b.Manager != nil && b.Manager.Enabled() {
+		return newAgentBeater(b, opts), nil
+	}
 	cfg := config.Default()
 	if err := raw.Unpack(&cfg); err != nil {
 		return nil, fmt.Errorf("read threatqbeat configuration: %w", err)
@@ -106,12 +112,7 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {
 		bt.metrics = subRegistry(subRegistry(reg, "threatq"), "collections")
 	}
-	bt.api, err = threatq.New(threatq.Options{
-		URL: cfg.URL, TokenURL: cfg.TokenEndpoint(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
-		HTTPClient: opts.HTTPClient, PageSize: cfg.PageSize, MaxPages: cfg.MaxPagesPerRun,
-		Retry:  threatq.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, WaitMin: cfg.Retry.WaitMin, WaitMax: cfg.Retry.WaitMax},
-		Logger: log, Now: opts.Now,
-	})
+	bt.api, err = newAPI(cfg, opts.HTTPClient, log, opts.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -143,18 +144,11 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	bt.mu.Unlock()
 	defer cancel()
 
-	bt.log.Infow("threatqbeat is running", "url", bt.cfg.URL, "collections", len(bt.cfg.Collections))
-	var wg sync.WaitGroup
-	errs := make([]error, len(bt.cfg.Collections))
-	for i, col := range bt.cfg.Collections {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = bt.runCollection(ctx, b.Publisher, col.ID)
-		}()
+	if bt.agent != nil {
+		return bt.agent.run(ctx, b)
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	bt.log.Infow("threatqbeat is running", "url", bt.cfg.URL, "collections", len(bt.cfg.Collections))
+	return bt.standaloneInput().run(ctx, b.Publisher)
 }
 
 // Stop ends Run; outstanding events get shutdown_timeout to be acknowledged.
@@ -177,13 +171,16 @@ func (bt *Beater) Counts(collection string) (Counts, bool) {
 	return s.counts(), true
 }
 
-// settings are the mapping options of every collection.
-func (bt *Beater) settings() threat.Settings {
-	return threat.Settings{
-		Namespace:             bt.cfg.DataStream.Namespace,
-		Expiration:            bt.cfg.Expiration(),
-		PreserveOriginalEvent: bt.cfg.PreserveOriginalEvent,
-		Tags:                  bt.cfg.Tags,
-		URL:                   bt.cfg.URL,
+// standaloneInput is the input of the threatqbeat: section.
+func (bt *Beater) standaloneInput() *input {
+	return &input{
+		cfg: bt.cfg, api: bt.api, store: bt.store, log: bt.log,
+		now: bt.opts.Now, after: bt.opts.After, progress: bt.opts.Progress,
+		health: bt.health, metrics: bt.metrics,
+		track: func(id string, s *collectionStats) {
+			bt.mu.Lock()
+			bt.stats[id] = s
+			bt.mu.Unlock()
+		},
 	}
 }

@@ -2,6 +2,7 @@ package beater
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
@@ -12,18 +13,18 @@ import (
 // collection that cannot start (corrupt cursor) stays idle and reports
 // degraded health instead of stopping the beat, so the other collections go
 // on and no restart loop follows.
-func (bt *Beater) runCollection(ctx context.Context, pipeline beat.Pipeline, id string) error {
-	log := bt.log.With("collection", id)
-	stats := newCollectionStats(bt.metrics, id)
-	bt.mu.Lock()
-	bt.stats[id] = stats
-	bt.mu.Unlock()
+func (in *input) runCollection(ctx context.Context, pipeline beat.Pipeline, id string) error {
+	log := in.log.With("collection", id)
+	stats := newCollectionStats(in.metrics, id)
+	if in.track != nil {
+		in.track(id, stats)
+	}
 
-	cursor, err := bt.store.Load(id)
+	cursor, err := in.store.Load(id)
 	if err != nil {
 		log.Errorw("cannot resume collection", "error", err)
-		bt.health.set(id, err)
-		if bt.cfg.RunOnce {
+		in.health.set(in.key(id), err)
+		if in.cfg.RunOnce {
 			return err
 		}
 		<-ctx.Done()
@@ -34,18 +35,28 @@ func (bt *Beater) runCollection(ctx context.Context, pipeline beat.Pipeline, id 
 	}
 
 	tr := newTracker(func(c string) {
-		if err := bt.store.Save(id, c); err != nil {
+		if err := in.store.Save(id, c); err != nil {
 			log.Errorw("cannot store cursor; a restart will fetch these pages again", "error", err)
 		}
 	}, func(n int) { stats.acked.Add(uint64(n)) })
-	client, err := pipeline.ConnectWith(beat.ClientConfig{
-		PublishMode:   beat.GuaranteedSend,
-		EventListener: acker.EventPrivateReporter(tr.onACK),
-		WaitClose:     bt.cfg.ShutdownTimeout,
-	})
-	if err != nil {
-		return fmt.Errorf("connect collection %s to the publisher pipeline: %w", id, err)
+	cc, err := in.clientConfig(tr)
+	if err == nil {
+		var client beat.Client
+		if client, err = pipeline.ConnectWith(cc); err == nil {
+			return in.loop(ctx, id, cursor, client, tr, stats)
+		}
+		if c, ok := cc.Processing.Processor.(interface{ Close() error }); ok {
+			_ = c.Close()
+		}
 	}
+	err = fmt.Errorf("connect collection %s to the publisher pipeline: %w", id, err)
+	in.health.set(in.key(id), err)
+	return err
+}
+
+// loop runs the syncs of one collection through its pipeline client.
+func (in *input) loop(ctx context.Context, id, cursor string, client beat.Client, tr *tracker, stats *collectionStats) error {
+	log := in.log.With("collection", id)
 	// Close from another goroutine so a Publish blocked on a full queue is
 	// released when the beat stops. Close waits up to shutdown_timeout for
 	// outstanding acknowledgements.
@@ -61,24 +72,24 @@ func (bt *Beater) runCollection(ctx context.Context, pipeline beat.Pipeline, id 
 	defer func() { close(finished); <-closed }()
 
 	w := &worker{
-		collection: id, api: bt.api, pub: client, tracker: tr, settings: bt.settings(),
-		log: log, now: bt.opts.Now, progress: bt.opts.Progress, stats: stats, cursor: cursor,
+		collection: id, api: in.api, pub: client, tracker: tr, settings: in.settings(),
+		log: log, now: in.now, progress: in.progress, stats: stats, cursor: cursor,
 	}
 	for {
-		start := bt.opts.Now()
+		start := in.now()
 		stats.runs.Inc()
 		err := w.run(ctx)
-		stats.runDurationMS.Set(bt.opts.Now().Sub(start).Milliseconds())
+		stats.runDurationMS.Set(in.now().Sub(start).Milliseconds())
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
 			log.Errorw("sync run failed; the stored cursor stays at the last acknowledged page", "error", err)
 		} else {
-			stats.lastSuccess.Set(bt.opts.Now().UnixMilli())
+			stats.lastSuccess.Set(in.now().UnixMilli())
 		}
-		bt.health.set(id, err)
-		if bt.cfg.RunOnce {
+		in.health.set(in.key(id), healthError(err, w.warning))
+		if in.cfg.RunOnce {
 			if werr := tr.wait(ctx); werr != nil {
 				return fmt.Errorf("collection %s: stopped before all events were acknowledged: %w", id, werr)
 			}
@@ -87,7 +98,21 @@ func (bt *Beater) runCollection(ctx context.Context, pipeline beat.Pipeline, id 
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-bt.opts.After(bt.cfg.Interval):
+		case <-in.after(in.cfg.Interval):
 		}
 	}
+}
+
+// ackListener persists cursors from the pipeline's acknowledgements.
+func ackListener(tr *tracker) beat.EventListener {
+	return acker.EventPrivateReporter(tr.onACK)
+}
+
+// healthError is what a run reports to health: its error, or a successful
+// run's warning (data the run delivered incompletely), or nil.
+func healthError(err error, warning string) error {
+	if err == nil && warning != "" {
+		return errors.New(warning)
+	}
+	return err
 }

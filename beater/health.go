@@ -7,16 +7,18 @@ import (
 	"sync"
 
 	"github.com/elastic/beats/v7/libbeat/management/status"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq"
 )
 
 // health aggregates the state of every collection into one status for the
 // manager (Elastic Agent, or a no-op when standalone): healthy when every
 // collection's last run succeeded, degraded naming the failing ones.
 type health struct {
+	mu       sync.Mutex
 	reporter status.StatusReporter
-
-	mu     sync.Mutex
-	failed map[string]string
+	failed   map[string]string
+	reported bool // at least one run was recorded
 }
 
 func newHealth(r status.StatusReporter) *health {
@@ -28,10 +30,54 @@ func (h *health) set(collection string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err != nil {
-		h.failed[collection] = err.Error()
+		h.failed[collection] = reason(err)
 	} else {
 		delete(h.failed, collection)
 	}
+	h.reported = true
+	h.reportLocked()
+}
+
+// forget drops the collections whose key starts with prefix (an input that
+// stopped) and reports the new state if anything changed.
+func (h *health) forget(prefix string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := len(h.failed)
+	for k := range h.failed {
+		if strings.HasPrefix(k, prefix) {
+			delete(h.failed, k)
+		}
+	}
+	if n != len(h.failed) && h.reported {
+		h.reportLocked()
+	}
+}
+
+// setReporter replaces the reporter (an Agent unit's stream reporter can
+// change while its input keeps running) and reports the current state to
+// it.
+func (h *health) setReporter(r status.StatusReporter) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.reporter = r
+	if h.reported {
+		h.reportLocked()
+	}
+}
+
+// snapshot returns the failing collections and their reasons.
+func (h *health) snapshot() map[string]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make(map[string]string, len(h.failed))
+	for k, v := range h.failed {
+		out[k] = v
+	}
+	return out
+}
+
+func (h *health) reportLocked() {
 	if h.reporter == nil {
 		return
 	}
@@ -49,4 +95,13 @@ func (h *health) set(collection string, err error) {
 		parts[i] = fmt.Sprintf("collection %s: %s", id, h.failed[id])
 	}
 	h.reporter.UpdateStatus(status.Degraded, strings.Join(parts, "; "))
+}
+
+// reason is the health message of a failed run: the error, prefixed with
+// what to check when ThreatQ refused the credentials.
+func reason(err error) string {
+	if threatq.IsAuth(err) {
+		return "ThreatQ authentication failed (check client_id, client_secret and token_url): " + err.Error()
+	}
+	return err.Error()
 }

@@ -31,6 +31,10 @@ type worker struct {
 	stats      *collectionStats
 
 	cursor string // where the next run starts: the last page fetched
+	// warning describes a problem of the last run that did not stop it
+	// (indicators without sources and attributes); "" when none. It makes
+	// health degraded although the run succeeded.
+	warning string
 }
 
 // Progress describes a sync run in flight or just finished.
@@ -69,6 +73,7 @@ func (w *worker) run(ctx context.Context) error {
 	p := Progress{Collection: w.collection}
 	lastReport := start
 	missingWarned := false
+	w.warning = ""
 	for {
 		page, err := walk.Next(ctx)
 		if errors.Is(err, threatq.ErrNoMorePages) {
@@ -85,6 +90,7 @@ func (w *worker) run(ctx context.Context) error {
 		if !missingWarned && lacksSourcesAndAttributes(page) {
 			missingWarned = true
 			w.stats.missingFields.Inc()
+			w.warning = "ThreatQ returned indicators without sources and attributes (provider, TLP and attributes are missing): check that the server honours the fields parameter"
 			w.log.Warnw("ThreatQ returned indicators without sources and attributes: provider, TLP and attributes will be missing. Check that the server honours the fields parameter.",
 				"collection", w.collection)
 		}

@@ -9,7 +9,12 @@ import (
 // NewRootCommand returns threatqbeat's root command. Call it once per
 // process: libbeat registers its flags globally.
 func NewRootCommand() *cmd.BeatsRootCmd {
-	root := cmd.GenRootCmdWithSettings(beater.New, Settings())
+	es := newESAssets(Settings())
+	root := cmd.GenRootCmdWithSettings(es.creator(beater.New), es.settings)
 	root.AddCommand(newDemoCommand())
+	es.addSetupFlags(root)
+	es.addExportCommands(root)
+	root.TestCmd.AddCommand(newTestThreatQCommand(es.settings)) // test_threatq.go
+	registerAgent(root)                                         // agent.go: Elastic Agent unit transform
 	return root
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/publisher/processing"
 	"github.com/elastic/beats/v7/libbeat/version"
 
+	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
+
 	// Registers the generated fields.yml as the beat's fields asset.
 	_ "github.com/threatqbeat/threatqbeat/include"
 )
@@ -30,5 +32,9 @@ func Settings() instance.Settings {
 		// version), and host.* would describe the machine threatqbeat runs
 		// on, not where an indicator was seen.
 		Processing: processing.MakeDefaultSupport(true, nil, processing.WithAgentMeta()),
+		// The Elasticsearch output writes to logs-ti_threatq.threat-<namespace>
+		// and libbeat's own template loader stays off: threatqbeat installs
+		// its assets itself (see module/threatq/setup.Supporter).
+		IndexManagement: setup.IndexManagement,
 	}
 }

@@ -1,0 +1,143 @@
+package beater
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
+	"github.com/elastic/beats/v7/libbeat/common/reload"
+	"github.com/elastic/beats/v7/libbeat/management/status"
+	"github.com/elastic/beats/v7/libbeat/processors"
+	"github.com/elastic/beats/v7/libbeat/processors/add_formatted_index"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/threatqbeat/threatqbeat/config"
+	"github.com/threatqbeat/threatqbeat/module/threatq"
+)
+
+// agentStream is what an Agent input configuration carries besides the
+// keys of the threatqbeat: section (cmd/agent.go builds it from a unit):
+// the stream id, the target index and the processors the agent injects
+// (data_stream.*, event.dataset, agent metadata) or the policy adds.
+type agentStream struct {
+	ID         string                   `config:"id"`
+	Index      fmtstr.EventFormatString `config:"index"`
+	Pipeline   string                   `config:"pipeline"`
+	Processors processors.PluginConfig  `config:"processors"`
+	KeepNull   bool                     `config:"keep_null"`
+}
+
+// agentSpec is one parsed Agent input configuration.
+type agentSpec struct {
+	id       string // stream id (else unit id): names the cursor directory and metrics
+	unitID   string
+	hash     string
+	index    string // the index setting as written
+	cfg      config.Config
+	stream   agentStream
+	raw      *reload.ConfigWithMeta
+	reporter status.StatusReporter   // the stream's; nil when the unit has no streams
+	diag     reload.DiagnosticHandler // the unit's; nil outside Agent
+}
+
+// parseAgentInput reads and validates one configuration from the manager.
+// The configuration is copied, never changed: the manager prints its own
+// copy in diagnostics, and the secrets (kept in c.Meta, see
+// SplitAgentSecrets) must not appear there.
+func parseAgentInput(c *reload.ConfigWithMeta, log *logp.Logger) (*agentSpec, error) {
+	if c == nil || c.Config == nil {
+		return nil, errors.New("input has no configuration")
+	}
+	var m map[string]any
+	if err := c.Config.Unpack(&m); err != nil {
+		return nil, fmt.Errorf("read input configuration: %w", err)
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	joinAgentSecrets(m, c.Meta)
+	hash, err := hashConfig(m)
+	if err != nil {
+		return nil, fmt.Errorf("read input configuration: %w", err)
+	}
+	full, err := conf.NewConfigFrom(m)
+	if err != nil {
+		return nil, fmt.Errorf("read input configuration: %w", err)
+	}
+	s := &agentSpec{unitID: c.InputUnitID, hash: hash, raw: c, reporter: c.StatusReporter, diag: c.DiagCallback, cfg: config.Default()}
+	if err := full.Unpack(&s.stream); err != nil {
+		return nil, fmt.Errorf("read input configuration: %w", err)
+	}
+	// Error messages name the keys as in the threatqbeat: section.
+	if err := full.Unpack(&s.cfg); err != nil {
+		return nil, fmt.Errorf("invalid ThreatQ input: %w", err)
+	}
+	if full.HasField("index") {
+		s.index, _ = full.String("index", -1)
+	}
+	if s.cfg.RunOnce {
+		log.Warnw("run_once is ignored under Elastic Agent: the input syncs every interval until the agent stops it", "unit", c.InputUnitID)
+		s.cfg.RunOnce = false
+	}
+	s.id = s.stream.ID
+	if s.id == "" {
+		s.id = c.InputUnitID
+	}
+	if s.id == "" {
+		s.id = "threatq-" + s.cfg.DataStream.Namespace
+	}
+	// Two inputs with tracing on must not share (nor delete) trace files.
+	if s.cfg.Tracer.Filename == config.Default().Tracer.Filename {
+		s.cfg.Tracer.Filename += "-" + safeName(s.id)
+	}
+	// Check the processors and the index once, so that a mistake fails the
+	// input now instead of each collection's pipeline client later.
+	p, err := s.processing(beat.Info{}, log)()
+	if err != nil {
+		return nil, err
+	}
+	_ = processors.Close(p.Processor)
+	return s, nil
+}
+
+// processing returns the processing settings of one pipeline client, as
+// Filebeat does for its inputs: the index (as @metadata.raw_index), then the
+// configured processors, and the ingest pipeline.
+func (s *agentSpec) processing(info beat.Info, log *logp.Logger) func() (beat.ProcessingConfig, error) {
+	return func() (beat.ProcessingConfig, error) {
+		list := processors.NewList(log)
+		if !s.stream.Index.IsEmpty() {
+			index := s.stream.Index
+			ts, err := fmtstr.NewTimestampFormatString(&index, fmtstr.FieldsForBeat(info.Beat, info.Version))
+			if err != nil {
+				return beat.ProcessingConfig{}, fmt.Errorf("invalid index %q: %w", s.index, err)
+			}
+			list.AddProcessor(add_formatted_index.New(ts))
+		}
+		user, err := processors.New(s.stream.Processors, log)
+		if err != nil {
+			return beat.ProcessingConfig{}, fmt.Errorf("invalid processors: %w", err)
+		}
+		list.AddProcessors(*user)
+		p := beat.ProcessingConfig{Processor: list, KeepNull: s.stream.KeepNull}
+		if s.stream.Pipeline != "" {
+			p.Meta = mapstr.M{"pipeline": s.stream.Pipeline}
+		}
+		return p, nil
+	}
+}
+
+// newAPI returns the ThreatQ client of a configuration.
+func newAPI(cfg config.Config, hc *http.Client, log *logp.Logger, now func() time.Time) (*threatq.Client, error) {
+	return threatq.New(threatq.Options{
+		URL: cfg.URL, TokenURL: cfg.TokenEndpoint(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
+		HTTPClient: hc, PageSize: cfg.PageSize, MaxPages: cfg.MaxPagesPerRun,
+		Retry:  threatq.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, WaitMin: cfg.Retry.WaitMin, WaitMax: cfg.Retry.WaitMax},
+		Logger: log, Now: now,
+	})
+}

@@ -1,0 +1,244 @@
+package beater
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/cfgfile"
+	"github.com/elastic/beats/v7/libbeat/common/reload"
+	"github.com/elastic/beats/v7/libbeat/management/status"
+	_ "github.com/elastic/beats/v7/libbeat/processors/actions" // add_fields, as in the binary
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
+)
+
+// agentHarness drives agentInputs the way libbeat's Agent manager does,
+// with a fake pipeline and fast scheduling.
+type agentHarness struct {
+	*harness
+	a *agentInputs
+	p *fakePipeline
+}
+
+// agentSecret is the client secret of the agent tests' simulator.
+const agentSecret = "agent-s3cr3t-value"
+
+func newAgentHarness(t *testing.T) *agentHarness {
+	sim := threatqtest.New(threatqtest.Options{ClientSecret: agentSecret})
+	t.Cleanup(sim.Close)
+	h := &harness{t: t, sim: sim, dataDir: t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &fakePipeline{autoAck: true}
+	a := &agentInputs{
+		opts: Options{
+			Now:     time.Now,
+			After:   func(time.Duration) <-chan time.Time { return time.After(20 * time.Millisecond) },
+			DataDir: h.dataDir, LogsDir: t.TempDir(),
+		},
+		log: logp.NewNopLogger(), health: newHealth(nil), running: map[string]*agentInput{},
+		ctx: ctx, pipeline: p,
+	}
+	t.Cleanup(func() { cancel(); a.stopAll() })
+	return &agentHarness{harness: h, a: a, p: p}
+}
+
+// unit is an input configuration as cmd/agent.go produces it.
+func (h *agentHarness) unit(id string, collections []string, extra map[string]any) *reload.ConfigWithMeta {
+	cols := make([]any, len(collections))
+	for i, c := range collections {
+		cols[i] = map[string]any{"id": c}
+	}
+	m := map[string]any{
+		"id": id, "url": h.sim.URL(), "client_id": "test", "client_secret": agentSecret,
+		"collections": cols, "index": "logs-ti_threatq.threat-prod",
+		"data_stream": map[string]any{"namespace": "prod"},
+		"processors": []any{map[string]any{"add_fields": map[string]any{"target": "data_stream", "fields": map[string]any{"namespace": "prod"}}}},
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	meta := SplitAgentSecrets(m)
+	c, err := conf.NewConfigFrom(m)
+	require.NoError(h.t, err)
+	return &reload.ConfigWithMeta{Config: c, Meta: meta, InputUnitID: "unit-" + id}
+}
+
+type reporter struct {
+	mu   sync.Mutex
+	list []status.Status
+	msgs []string
+}
+
+func (r *reporter) UpdateStatus(s status.Status, msg string) {
+	r.mu.Lock()
+	r.list = append(r.list, s)
+	r.msgs = append(r.msgs, msg)
+	r.mu.Unlock()
+}
+
+func (r *reporter) last() (status.Status, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.list) == 0 {
+		return status.Unknown, ""
+	}
+	return r.list[len(r.list)-1], r.msgs[len(r.msgs)-1]
+}
+
+type diagRecorder struct {
+	mu    sync.Mutex
+	hooks map[string]func() []byte
+}
+
+func (d *diagRecorder) Register(name, _, _, _ string, cb func() []byte) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.hooks == nil {
+		d.hooks = map[string]func() []byte{}
+	}
+	d.hooks[name] = cb
+}
+
+func TestAgentInputPublishesWithUnitIndexAndProcessors(t *testing.T) {
+	h := newAgentHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(1500, 3, start))
+	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1"}, nil)}))
+	require.Eventually(t, func() bool { return len(h.p.events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
+
+	h.p.mu.Lock()
+	cfg := h.p.clients[0].cfg
+	h.p.mu.Unlock()
+	require.NotNil(t, cfg.Processing.Processor, "the unit's index and processors")
+	e := h.p.events()[0]
+	e.Meta = e.Meta.Clone()
+	out, err := cfg.Processing.Processor.Run(&e)
+	require.NoError(t, err)
+	idx, _ := out.Meta.GetValue("raw_index")
+	require.Equal(t, "logs-ti_threatq.threat-prod", idx)
+	ns, _ := out.Fields.GetValue("data_stream.namespace")
+	require.Equal(t, "prod", ns)
+	require.FileExists(t, h.dataDir+"/inputs/s1/cursor-c1.json", "one cursor directory per input")
+}
+
+func TestAgentReloadReconfiguresWithoutRestart(t *testing.T) {
+	h := newAgentHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(1200, 3, start))
+	h.sim.SetCollection("c2", threatqtest.Generate(300, 4, start))
+	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1"}, nil)}))
+	require.Eventually(t, func() bool { return len(h.p.events()) == 1200 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return storedCursor(t, h.dataDir+"/inputs/s1", "c1") != "" }, 10*time.Second, 5*time.Millisecond)
+
+	// The same configuration again: nothing restarts.
+	first := h.a.running
+	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1"}, nil)}))
+	require.Len(t, h.a.running, 1)
+	for k := range first {
+		require.Contains(t, h.a.running, k)
+	}
+
+	// A second collection: the new one is synced, the first one resumes.
+	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1", "c2"}, nil)}))
+	require.Eventually(t, func() bool { return len(h.p.events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
+	for _, mark := range h.sim.Stats().Cursors["c1"][2:] {
+		require.NotEqual(t, "*", mark, "c1 is not fetched from the start again")
+	}
+
+	// Removed: the workers stop and ThreatQ sees no more requests.
+	require.NoError(t, h.a.Reload(nil))
+	require.Empty(t, h.a.running)
+	n := h.sim.Stats().PageRequests
+	require.Never(t, func() bool { return h.sim.Stats().PageRequests != n }, 200*time.Millisecond, 10*time.Millisecond,
+		"a removed input does not poll (interval here: 20 ms)")
+}
+
+func TestAgentHealthPerStream(t *testing.T) {
+	h := newAgentHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
+	rep := &reporter{}
+	u := h.unit("s1", []string{"c1"}, nil)
+	u.StatusReporter = rep
+	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
+	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{u}))
+	require.Eventually(t, func() bool { s, _ := rep.last(); return s == status.Degraded }, 10*time.Second, 5*time.Millisecond)
+	_, msg := rep.last()
+	require.Contains(t, msg, "ThreatQ authentication failed")
+
+	h.sim.ClearFaults()
+	require.Eventually(t, func() bool { s, _ := rep.last(); return s == status.Running }, 10*time.Second, 5*time.Millisecond)
+
+	h.sim.InjectFault(threatqtest.Fault{DropFields: true, Times: -1})
+	h.sim.Append("c1", threatqtest.Generate(20, 5, start.Add(48*time.Hour))[10:]...)
+	require.Eventually(t, func() bool { s, _ := rep.last(); return s == status.Degraded }, 10*time.Second, 5*time.Millisecond)
+	_, msg = rep.last()
+	require.Contains(t, msg, "without sources and attributes")
+}
+
+func TestAgentInvalidInputFailsItsStreamOnly(t *testing.T) {
+	h := newAgentHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
+	rep := &reporter{}
+	bad := h.unit("bad", []string{"c1"}, map[string]any{"ioc_expiration_duration": "90s"})
+	bad.StatusReporter = rep
+	noStream := h.unit("bad2", nil, nil)
+	err := h.a.Reload([]*reload.ConfigWithMeta{h.unit("good", []string{"c1"}, nil), bad, noStream})
+	var ue cfgfile.UnitError
+	require.ErrorAs(t, err, &ue, "an input without a stream reporter fails its unit")
+	require.Equal(t, "unit-bad2", ue.UnitID)
+	require.Contains(t, err.Error(), "collections")
+	s, msg := rep.last()
+	require.Equal(t, status.Failed, s)
+	require.Contains(t, msg, "ioc_expiration_duration")
+	require.Len(t, h.a.running, 1)
+	require.Eventually(t, func() bool { return len(h.p.events()) == 10 }, 10*time.Second, 5*time.Millisecond)
+}
+
+func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
+	h := newAgentHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
+	u := h.unit("s1", []string{"c1"}, map[string]any{"ssl.key_passphrase": "hunter2-passphrase"})
+	var rendered map[string]any
+	require.NoError(t, u.Config.Unpack(&rendered))
+	b, _ := json.Marshal(rendered)
+	require.NotContains(t, string(b), `"client_secret"`)
+	require.NotContains(t, string(b), "hunter2-passphrase")
+	require.NotContains(t, string(b), agentSecret)
+
+	d := &diagRecorder{}
+	u.DiagCallback = d
+	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{u}))
+	require.Eventually(t, func() bool { return len(h.p.events()) == 10 }, 10*time.Second, 5*time.Millisecond)
+	var again map[string]any
+	require.NoError(t, u.Config.Unpack(&again))
+	require.Equal(t, rendered, again, "the manager's copy is not changed")
+
+	d.mu.Lock()
+	hook := d.hooks["threatq-input-s1"]
+	d.mu.Unlock()
+	require.NotNil(t, hook)
+	out := string(hook())
+	require.Contains(t, out, `"collection_total": 10`)
+	for _, secret := range []string{"hunter2", agentSecret} {
+		require.NotContains(t, out, secret)
+	}
+}
+
+func TestSplitAgentSecrets(t *testing.T) {
+	m := map[string]any{
+		"client_secret": "s3",
+		"ssl":           map[string]any{"key_passphrase": "p", "verification_mode": "full"},
+		"url":           "https://tq",
+	}
+	meta := SplitAgentSecrets(m)
+	require.Equal(t, map[string]any{"ssl": map[string]any{"verification_mode": "full"}, "url": "https://tq"}, m)
+	joinAgentSecrets(m, meta)
+	require.Equal(t, "s3", m["client_secret"])
+	require.Equal(t, "p", m["ssl"].(map[string]any)["key_passphrase"])
+	require.Nil(t, SplitAgentSecrets(map[string]any{"url": "x"}))
+}

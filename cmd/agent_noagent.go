@@ -1,0 +1,10 @@
+//go:build noagent
+
+package cmd
+
+import "github.com/elastic/beats/v7/libbeat/cmd"
+
+// registerAgent does nothing in a build without Elastic Agent support
+// (-tags noagent): management.enabled then runs the beat standalone, as
+// libbeat does without its Agent manager.
+func registerAgent(*cmd.BeatsRootCmd) {}

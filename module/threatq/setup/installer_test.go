@@ -1,0 +1,390 @@
+package setup
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/esleg/eslegclient"
+	"github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+)
+
+// connect returns libbeat's Elasticsearch connection to the double, as
+// setup builds it from output.elasticsearch.
+func connect(t *testing.T, es *estest.Server) *eslegclient.Connection {
+	t.Helper()
+	cfg := config.MustNewConfigFrom(map[string]any{"hosts": []string{es.URL}})
+	conn, err := eslegclient.NewConnectedClient(context.Background(), cfg, "threatqbeat", logp.NewNopLogger())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+func newInstaller(t *testing.T, es *estest.Server, opts Options) (*Installer, *[]string) {
+	t.Helper()
+	var lines []string
+	inst, err := NewInstaller(connect(t, es), opts, testEnv(), nil, func(s string) { lines = append(lines, s) })
+	require.NoError(t, err)
+	return inst, &lines
+}
+
+// The exact request sequence of a first `setup` on an empty cluster.
+var firstSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"PUT /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"PUT /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"PUT /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"PUT /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+}
+
+// A second `setup`: reads only.
+var secondSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
+}
+
+func TestSetupThenSetupAgain(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	inst, lines := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, inst.Setup(All()))
+	reqs := es.Requests()
+	require.Equal(t, firstSetup, estest.Summary(reqs))
+
+	a := inst.Assets()
+	wantBodies := map[string]any{
+		"PUT /_ingest/pipeline/logs-ti_threatq.threat":                     a.Pipeline,
+		"PUT /_ilm/policy/logs-ti_threatq.threat":                          a.Policy,
+		"PUT /_index_template/logs-ti_threatq.threat":                      a.Template,
+		"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc":                 a.DestinationPipeline,
+		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true": a.Transform,
+		"PUT /logs-ti_threatq_latest.dest_threat-1":                        withAliases(a.Destination, Body{Alias: Body{}}),
+	}
+	for _, r := range reqs {
+		want, isWrite := wantBodies[r.String()]
+		if !isWrite {
+			require.Nil(t, r.Body, "%s has a body", r)
+			continue
+		}
+		var got Body
+		require.NoError(t, json.Unmarshal(r.Body, &got), r.String())
+		require.Empty(t, cmp.Diff(want, got), "body of %s", r)
+	}
+	require.Equal(t, []string{"logs-ti_threatq.threat-default"}, es.DataStreams())
+	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+	require.Equal(t, "started", es.TransformState(TransformID))
+	require.Contains(t, *lines, "Transform logs-ti_threatq.latest_ioc: version 1 installed and started, writing to logs-ti_threatq_latest.dest_threat-1 (alias logs-ti_threatq_latest.threat)")
+
+	es.Reset()
+	again, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, again.Setup(All()))
+	require.Equal(t, secondSetup, estest.Summary(es.Requests()), "a second setup must only read")
+}
+
+func TestSetupUpgradesTransform(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	// Version 0 is installed and running, its destination behind the alias.
+	old := Body{
+		"source":   Body{"index": []any{TemplatePattern}},
+		"dest":     Body{"index": Destination("0"), "pipeline": DestinationPipelineID},
+		"latest":   Body{"unique_key": []any{"threatq.id"}, "sort": "event.ingested"},
+		"_meta":    Body{"managed_by": ManagedBy, "version": 0},
+		"settings": Body{},
+	}
+	es.SeedTransform(TransformID, old, "started")
+	es.SeedIndex(Destination("0"), Body{}, Alias)
+
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, inst.Setup(Steps{Transforms: true}))
+	reqs := es.Requests()
+	require.Equal(t, []string{
+		"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+		"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+		"GET /_transform/logs-ti_threatq.latest_ioc",
+		"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
+		"DELETE /_transform/logs-ti_threatq.latest_ioc",
+		"HEAD /logs-ti_threatq_latest.dest_threat-1",
+		"PUT /logs-ti_threatq_latest.dest_threat-1",
+		"HEAD /logs-ti_threatq_latest.dest_threat-0",
+		"POST /_aliases",
+		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+		"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+	}, estest.Summary(reqs))
+
+	// The new destination is created without the alias; one atomic request
+	// moves the alias and deletes the old destination.
+	create, _ := estest.Find(reqs, http.MethodPut, "/"+Destination("1"))
+	var body Body
+	require.NoError(t, json.Unmarshal(create.Body, &body))
+	require.Nil(t, body["aliases"])
+	move, _ := estest.Find(reqs, http.MethodPost, "/_aliases")
+	require.JSONEq(t, `{"actions":[
+		{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
+		{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-0"}}]}`, string(move.Body))
+
+	require.Equal(t, []string{Destination("1")}, es.Indices(), "no duplicate IOCs: the old destination is gone")
+	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+	require.Equal(t, "started", es.TransformState(TransformID))
+
+	es.Reset()
+	again, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, again.Setup(Steps{Transforms: true}))
+	require.Equal(t, secondSetup[4:], estest.Summary(es.Requests()))
+}
+
+func TestSetupSteps(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps Steps
+		want  []string
+	}{
+		{"pipelines", Steps{Pipelines: true}, firstSetup[:2]},
+		{"index-management", Steps{IndexManagement: true}, firstSetup[2:8]},
+		{"transforms", Steps{Transforms: true}, firstSetup[8:]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			es := estest.New(estest.Options{})
+			defer es.Close()
+			inst, _ := newInstaller(t, es, DefaultOptions())
+			require.NoError(t, inst.Setup(tc.steps))
+			require.Equal(t, tc.want, estest.Summary(es.Requests()))
+		})
+	}
+}
+
+func TestSetupStartsAStoppedTransform(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, inst.Setup(Steps{Transforms: true}))
+	es.SeedTransform(TransformID, inst.Assets().Transform, "stopped")
+	es.Reset()
+	require.NoError(t, inst.Setup(Steps{Transforms: true}))
+	require.Equal(t, append(secondSetup[4:], "POST /_transform/logs-ti_threatq.latest_ioc/_start"), estest.Summary(es.Requests()))
+	require.Equal(t, "started", es.TransformState(TransformID))
+}
+
+func TestSetupRecreatesALostDestination(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, inst.Setup(Steps{Transforms: true}))
+
+	// Someone deleted the destination: setup creates it again, with the alias.
+	req, err := http.NewRequest(http.MethodDelete, es.URL+"/"+Destination("1"), nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	es.Reset()
+	require.NoError(t, inst.Setup(Steps{Transforms: true}))
+	want := append([]string{}, secondSetup[4:7]...)
+	want = append(want, "PUT /logs-ti_threatq_latest.dest_threat-1", secondSetup[7])
+	require.Equal(t, want, estest.Summary(es.Requests()))
+	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+
+	// A destination created concurrently (PUT says it exists) is fine.
+	es.Fail(http.MethodHead, "/"+Destination("1"), http.StatusNotFound, "")
+	require.NoError(t, inst.Setup(Steps{Transforms: true}))
+}
+
+func TestSetupUpdatesChangedAssets(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, inst.Setup(All()))
+
+	o := DefaultOptions()
+	o.IndexSettings = map[string]any{"number_of_replicas": 0}
+	es.Reset()
+	changed, _ := newInstaller(t, es, o)
+	require.NoError(t, changed.Setup(All()))
+	want := append([]string{}, secondSetup[:3]...)
+	want = append(want, "PUT /_index_template/logs-ti_threatq.threat")
+	want = append(want, secondSetup[3:]...)
+	require.Equal(t, want, estest.Summary(es.Requests()), "only the template changed")
+
+	// Overwrite writes a current policy and template again.
+	o.LifecycleOverwrite, o.TemplateOverwrite = true, true
+	es.Reset()
+	over, _ := newInstaller(t, es, o)
+	require.NoError(t, over.Setup(Steps{IndexManagement: true}))
+	require.Equal(t, []string{
+		"GET /_ilm/policy/logs-ti_threatq.threat",
+		"PUT /_ilm/policy/logs-ti_threatq.threat",
+		"GET /_index_template/logs-ti_threatq.threat",
+		"PUT /_index_template/logs-ti_threatq.threat",
+		"GET /_data_stream/logs-ti_threatq.threat-default",
+	}, estest.Summary(es.Requests()))
+}
+
+func TestEnsureForRun(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, inst.EnsureForRun())
+	require.Equal(t, []string{
+		"GET /_ilm/policy/logs-ti_threatq.threat",
+		"PUT /_ilm/policy/logs-ti_threatq.threat",
+		"GET /_ingest/pipeline/logs-ti_threatq.threat",
+		"PUT /_ingest/pipeline/logs-ti_threatq.threat",
+		"GET /_index_template/logs-ti_threatq.threat",
+		"PUT /_index_template/logs-ti_threatq.threat",
+	}, estest.Summary(es.Requests()))
+
+	// Installed, even with other content: run never replaces anything.
+	o := DefaultOptions()
+	o.IndexSettings = map[string]any{"number_of_replicas": 0}
+	o.TemplateOverwrite = true
+	es.Reset()
+	other, _ := newInstaller(t, es, o)
+	require.NoError(t, other.EnsureForRun())
+	require.Equal(t, []string{
+		"GET /_ilm/policy/logs-ti_threatq.threat",
+		"GET /_ingest/pipeline/logs-ti_threatq.threat",
+		"GET /_index_template/logs-ti_threatq.threat",
+	}, estest.Summary(es.Requests()))
+
+	// setup.template.enabled: false and setup.ilm.enabled: false: nothing.
+	o = DefaultOptions()
+	o.TemplateEnabled, o.Lifecycle = false, LifecycleNone
+	es.Reset()
+	off, _ := newInstaller(t, es, o)
+	require.NoError(t, off.EnsureForRun())
+	require.Empty(t, es.Requests())
+}
+
+func TestSetupWithDataStreamLifecycle(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	o := DefaultOptions()
+	o.Lifecycle = LifecycleDSL
+	inst, _ := newInstaller(t, es, o)
+	require.NoError(t, inst.Setup(Steps{IndexManagement: true}))
+	require.Equal(t, []string{
+		"GET /_index_template/logs-ti_threatq.threat",
+		"PUT /_index_template/logs-ti_threatq.threat",
+		"GET /_data_stream/logs-ti_threatq.threat-default",
+		"PUT /_data_stream/logs-ti_threatq.threat-default",
+	}, estest.Summary(es.Requests()), "no ILM request")
+
+	// A data stream created with another retention gets ours.
+	o.PolicyFile = writeFile(t, `{"data_retention":"9d"}`)
+	es.Reset()
+	longer, _ := newInstaller(t, es, o)
+	require.NoError(t, longer.Setup(Steps{IndexManagement: true}))
+	reqs := es.Requests()
+	require.Equal(t, []string{
+		"GET /_index_template/logs-ti_threatq.threat",
+		"PUT /_index_template/logs-ti_threatq.threat",
+		"GET /_data_stream/logs-ti_threatq.threat-default",
+		"PUT /_data_stream/logs-ti_threatq.threat-default/_lifecycle",
+	}, estest.Summary(reqs))
+	put, _ := estest.Find(reqs, http.MethodPut, "/_data_stream/logs-ti_threatq.threat-default/_lifecycle")
+	require.JSONEq(t, `{"data_retention":"9d"}`, string(put.Body))
+}
+
+func TestServerlessUsesDataStreamLifecycle(t *testing.T) {
+	es := estest.New(estest.Options{Serverless: true})
+	defer es.Close()
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	require.Equal(t, LifecycleDSL, inst.Assets().Lifecycle)
+	require.NoError(t, inst.Setup(Steps{IndexManagement: true}))
+	require.Equal(t, "GET /_index_template/logs-ti_threatq.threat", estest.Summary(es.Requests())[0])
+}
+
+func TestErrorsNameStepAndResource(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		method string
+		path   string
+		status int
+		body   string
+		steps  Steps
+		want   []string
+	}{
+		{
+			name: "missing transform privilege", method: http.MethodPut, path: "/_transform/" + TransformID, status: http.StatusForbidden,
+			body:  `{"error":{"type":"security_exception","reason":"action [cluster:admin/transform/put] is unauthorized for user [tq]"},"status":403}`,
+			steps: Steps{Transforms: true},
+			want: []string{"setup transforms: create transform logs-ti_threatq.latest_ioc: PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true: 403 Forbidden: security_exception: action [cluster:admin/transform/put] is unauthorized for user [tq]",
+				"needs the manage_transform cluster privilege"},
+		},
+		{
+			name: "missing pipeline privilege on read", method: http.MethodGet, path: "/_ingest/pipeline/" + PipelineID, status: http.StatusForbidden,
+			body:  `{"error":{"type":"security_exception","reason":"action [cluster:admin/ingest/pipeline/get] is unauthorized"},"status":403}`,
+			steps: All(),
+			want:  []string{"setup pipelines: check ingest pipeline logs-ti_threatq.threat: GET /_ingest/pipeline/logs-ti_threatq.threat: 403 Forbidden", "manage_pipeline"},
+		},
+		{
+			name: "template rejected", method: http.MethodPut, path: "/_index_template/" + TemplateName, status: http.StatusBadRequest,
+			body:  `{"error":{"type":"illegal_argument_exception","reason":"index template [logs-ti_threatq.threat] has index patterns [logs-ti_threatq.threat-*] matching patterns from existing templates [other] with the same priority [150]"},"status":400}`,
+			steps: Steps{IndexManagement: true},
+			want:  []string{"setup index-management: install index template logs-ti_threatq.threat: PUT /_index_template/logs-ti_threatq.threat: 400 Bad Request: illegal_argument_exception: index template [logs-ti_threatq.threat] has index patterns"},
+		},
+		{
+			name: "ILM answer without JSON", method: http.MethodGet, path: "/_ilm/policy/" + PolicyName, status: http.StatusUnauthorized,
+			body:  `unauthorized`,
+			steps: Steps{IndexManagement: true},
+			want:  []string{"setup index-management: check ILM policy logs-ti_threatq.threat: GET /_ilm/policy/logs-ti_threatq.threat: 401 Unauthorized: unauthorized", "manage_ilm"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			es := estest.New(estest.Options{})
+			defer es.Close()
+			es.Fail(tc.method, tc.path, tc.status, tc.body)
+			inst, _ := newInstaller(t, es, DefaultOptions())
+			err := inst.Setup(tc.steps)
+			require.Error(t, err)
+			var se *Error
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tc.status, se.Status)
+			for _, w := range tc.want {
+				require.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func withAliases(b Body, aliases Body) Body {
+	out := Body{}
+	for k, v := range b {
+		out[k] = v
+	}
+	out["aliases"] = aliases
+	return out
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := t.TempDir() + "/policy.json"
+	require.NoError(t, writeString(p, content))
+	return p
+}
+
+func writeString(p, s string) error { return os.WriteFile(p, []byte(s), 0o600) }

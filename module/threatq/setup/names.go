@@ -1,0 +1,53 @@
+package setup
+
+import "github.com/threatqbeat/threatqbeat/module/threatq/threat"
+
+// Names in Elasticsearch. They are the Elastic ti_threatq integration's
+// names on purpose: Kibana Security reads logs-ti_*, so indicators show up
+// with no Kibana change. Do not install threatqbeat's assets and the
+// integration in the same cluster.
+const (
+	// DataStreamPrefix is the data stream name without the namespace:
+	// <type>-<dataset>.
+	DataStreamPrefix = threat.DataStreamType + "-" + threat.Dataset
+	// TemplateName is the index template's name.
+	TemplateName = DataStreamPrefix
+	// TemplatePattern is the index template's only index pattern: every
+	// namespace of the data stream.
+	TemplatePattern = DataStreamPrefix + "-*"
+	// PolicyName is the ILM policy's name.
+	PolicyName = DataStreamPrefix
+	// PipelineID is the ingest pipeline every source document goes through
+	// (index.default_pipeline of the template).
+	PipelineID = DataStreamPrefix
+	// CustomPipelineID is the optional pipeline an operator may create; the
+	// ingest pipeline calls it when it exists.
+	CustomPipelineID = DataStreamPrefix + "@custom"
+
+	// TransformID is the latest transform.
+	TransformID = "logs-ti_threatq.latest_ioc"
+	// DestinationPipelineID is the ingest pipeline of the transform's
+	// destination (dest.pipeline).
+	DestinationPipelineID = TransformID
+	// DestinationPrefix is the transform destination's name without its
+	// version: the destination is DestinationPrefix + transform version.
+	DestinationPrefix = "logs-ti_threatq_latest.dest_threat-"
+	// Alias points at the current destination; query it for active
+	// indicators.
+	Alias = "logs-ti_threatq_latest.threat"
+
+	// ManagedBy is _meta.managed_by of everything threatqbeat installs.
+	ManagedBy = "threatqbeat"
+)
+
+// DataStream returns the data stream of a namespace:
+// logs-ti_threatq.threat-<namespace>.
+func DataStream(namespace string) string {
+	if namespace == "" {
+		namespace = threat.DefaultNamespace
+	}
+	return DataStreamPrefix + "-" + namespace
+}
+
+// Destination returns the transform destination of a transform version.
+func Destination(version string) string { return DestinationPrefix + version }

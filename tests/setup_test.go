@@ -1,0 +1,281 @@
+package tests
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/elastic/beats/v7/libbeat/version"
+
+	"github.com/threatqbeat/threatqbeat/include"
+	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
+	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+)
+
+// The requests of `threatqbeat setup` on an empty cluster, in order.
+var setupRequests = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"PUT /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"PUT /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"PUT /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"PUT /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+}
+
+// The requests of a second `setup`: reads only.
+var setupAgainRequests = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
+}
+
+// expectedAssets are the bodies setup sends to a 9.4.0 cluster (and export
+// prints, built for the beat's version).
+func expectedAssets(t *testing.T) *setup.Assets {
+	t.Helper()
+	a, err := setup.Build(setup.DefaultOptions(), setup.Env{
+		Fields: []byte(include.Fields), BeatVersion: version.GetDefaultVersion(), ESVersion: "9.4.0", ElasticLicensed: true,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// onlyES is a config with nothing but the Elasticsearch output: setup needs
+// no ThreatQ settings.
+func onlyES(esURL string) string {
+	return "output.elasticsearch.hosts: [\"" + esURL + "\"]\nlogging.level: info\n"
+}
+
+func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	b := newBeat(t, onlyES(es.URL))
+
+	out := b.run(t, true, "setup", "-e")
+	reqs := es.Requests()
+	if diff := cmp.Diff(setupRequests, estest.Summary(reqs)); diff != "" {
+		t.Fatalf("setup requests (-want +got):\n%s\n%s", diff, out)
+	}
+	a := expectedAssets(t)
+	dest := map[string]any{"aliases": map[string]any{setup.Alias: map[string]any{}}}
+	for k, v := range a.Destination {
+		dest[k] = v
+	}
+	for path, want := range map[string]any{
+		"/_ingest/pipeline/logs-ti_threatq.threat":                    a.Pipeline,
+		"/_ilm/policy/logs-ti_threatq.threat":                         a.Policy,
+		"/_index_template/logs-ti_threatq.threat":                     a.Template,
+		"/_ingest/pipeline/logs-ti_threatq.latest_ioc":                a.DestinationPipeline,
+		"/logs-ti_threatq_latest.dest_threat-1":                       dest,
+		"/_transform/logs-ti_threatq.latest_ioc?defer_validation=true": a.Transform,
+	} {
+		r, ok := estest.Find(reqs, http.MethodPut, path)
+		if !ok {
+			t.Fatalf("no PUT %s", path)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(r.Body, &got); err != nil {
+			t.Fatalf("PUT %s: %v", path, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("body of PUT %s (-want +got):\n%s", path, diff)
+		}
+	}
+	for _, line := range []string{
+		"Ingest pipeline logs-ti_threatq.threat: installed",
+		"ILM policy logs-ti_threatq.threat: installed",
+		"Data stream logs-ti_threatq.threat-default: created",
+		"Transform logs-ti_threatq.latest_ioc: version 1 installed and started",
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("setup output lacks %q:\n%s", line, out)
+		}
+	}
+
+	es.Reset()
+	out = b.run(t, true, "setup", "-e")
+	if diff := cmp.Diff(setupAgainRequests, estest.Summary(es.Requests())); diff != "" {
+		t.Fatalf("second setup must only read (-want +got):\n%s\n%s", diff, out)
+	}
+	if !strings.Contains(out, "Index template logs-ti_threatq.threat: up to date") {
+		t.Errorf("second setup output:\n%s", out)
+	}
+}
+
+func TestSetupFlagsSelectSteps(t *testing.T) {
+	for _, tc := range []struct {
+		flags []string
+		want  []string
+	}{
+		{[]string{"--transforms"}, setupRequests[8:]},
+		{[]string{"--pipelines"}, setupRequests[:2]},
+		{[]string{"--index-management"}, setupRequests[2:8]},
+		{[]string{"--index-management", "--transforms"}, setupRequests[2:]},
+		{[]string{"--dashboards"}, []string{}},
+	} {
+		t.Run(strings.Join(tc.flags, " "), func(t *testing.T) {
+			es := estest.New(estest.Options{})
+			defer es.Close()
+			b := newBeat(t, onlyES(es.URL))
+			out := b.run(t, true, append([]string{"setup", "-e"}, tc.flags...)...)
+			if diff := cmp.Diff(tc.want, estest.Summary(es.Requests())); diff != "" {
+				t.Fatalf("requests (-want +got):\n%s\n%s", diff, out)
+			}
+		})
+	}
+}
+
+func TestSetupUpgradesTheTransform(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	es.SeedTransform(setup.TransformID, map[string]any{
+		"source": map[string]any{"index": []any{setup.TemplatePattern}},
+		"dest":   map[string]any{"index": setup.Destination("0")},
+		"latest": map[string]any{"unique_key": []any{"threatq.id"}, "sort": "event.ingested"},
+		"_meta":  map[string]any{"managed_by": "threatqbeat", "version": 0},
+	}, "started")
+	es.SeedIndex(setup.Destination("0"), map[string]any{}, setup.Alias)
+	b := newBeat(t, onlyES(es.URL))
+
+	out := b.run(t, true, "setup", "--transforms", "-e")
+	want := []string{
+		"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+		"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+		"GET /_transform/logs-ti_threatq.latest_ioc",
+		"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
+		"DELETE /_transform/logs-ti_threatq.latest_ioc",
+		"HEAD /logs-ti_threatq_latest.dest_threat-1",
+		"PUT /logs-ti_threatq_latest.dest_threat-1",
+		"HEAD /logs-ti_threatq_latest.dest_threat-0",
+		"POST /_aliases",
+		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+		"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+	}
+	reqs := es.Requests()
+	if diff := cmp.Diff(want, estest.Summary(reqs)); diff != "" {
+		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)
+	}
+	move, _ := estest.Find(reqs, http.MethodPost, "/_aliases")
+	var actions map[string]any
+	if err := json.Unmarshal(move.Body, &actions); err != nil {
+		t.Fatal(err)
+	}
+	wantActions := map[string]any{"actions": []any{
+		map[string]any{"add": map[string]any{"index": "logs-ti_threatq_latest.dest_threat-1", "alias": "logs-ti_threatq_latest.threat"}},
+		map[string]any{"remove_index": map[string]any{"index": "logs-ti_threatq_latest.dest_threat-0"}},
+	}}
+	if diff := cmp.Diff(wantActions, actions); diff != "" {
+		t.Errorf("alias move (-want +got):\n%s", diff)
+	}
+	if got := es.Indices(); !cmp.Equal(got, []string{setup.Destination("1")}) {
+		t.Errorf("indices after the upgrade: %v (the old destination must be gone: no duplicate IOCs)", got)
+	}
+	if got := es.Aliases(setup.Destination("1")); !cmp.Equal(got, []string{setup.Alias}) {
+		t.Errorf("aliases of the new destination: %v", got)
+	}
+	if s := es.TransformState(setup.TransformID); s != "started" {
+		t.Errorf("transform state %q", s)
+	}
+	if !strings.Contains(out, "Alias logs-ti_threatq_latest.threat: moved to logs-ti_threatq_latest.dest_threat-1; old destination logs-ti_threatq_latest.dest_threat-0 deleted") {
+		t.Errorf("setup output:\n%s", out)
+	}
+}
+
+func TestSetupErrorNamesStepAndResource(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	es.Fail(http.MethodPut, "/_transform/"+setup.TransformID, http.StatusForbidden,
+		`{"error":{"root_cause":[],"type":"security_exception","reason":"action [cluster:admin/transform/put] is unauthorized for user [ingest]"},"status":403}`)
+	b := newBeat(t, onlyES(es.URL))
+	out := b.run(t, false, "setup", "-e")
+	for _, want := range []string{
+		"setup transforms: create transform logs-ti_threatq.latest_ioc: PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true: 403 Forbidden: security_exception: action [cluster:admin/transform/put] is unauthorized for user [ingest]",
+		"manage_transform",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestSetupNeedsTheElasticsearchOutput(t *testing.T) {
+	b := newBeat(t, "output.file.path: "+t.TempDir()+"\n")
+	out := b.run(t, false, "setup", "-e")
+	if !strings.Contains(out, "setup needs the Elasticsearch output") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestExportWithoutElasticsearch(t *testing.T) {
+	// The output points at a closed port: export must not need it.
+	b := newBeat(t, onlyES("http://127.0.0.1:1"))
+	a := expectedAssets(t)
+	a94, err := setup.Build(setup.DefaultOptions(), setup.Env{
+		Fields: []byte(include.Fields), BeatVersion: version.GetDefaultVersion(), ElasticLicensed: true,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		what string
+		want setup.Body
+	}{
+		{"template", a94.Template},
+		{"ilm-policy", a.Policy},
+		{"pipeline", a.Pipeline},
+		{"transform", a.Transform},
+	} {
+		t.Run(tc.what, func(t *testing.T) {
+			out, err := b.command(timeout(t, time.Minute), "export", tc.what).Output()
+			if err != nil {
+				t.Fatalf("export %s: %v", tc.what, err)
+			}
+			var got setup.Body
+			if err := json.Unmarshal(out, &got); err != nil {
+				t.Fatalf("export %s is not one JSON object: %v\n%s", tc.what, err, out)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("export %s differs from what setup sends (-want +got):\n%s", tc.what, diff)
+			}
+		})
+	}
+
+	t.Run("transform --dir", func(t *testing.T) {
+		dir := t.TempDir()
+		if out, err := b.command(timeout(t, time.Minute), "export", "transform", "--dir", dir).CombinedOutput(); err != nil {
+			t.Fatalf("export transform --dir: %v\n%s", err, out)
+		}
+		for _, f := range []string{
+			"transform/logs-ti_threatq.latest_ioc.json",
+			"index/logs-ti_threatq_latest.dest_threat-1.json",
+			"pipeline/logs-ti_threatq.latest_ioc.json",
+		} {
+			data, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil || !json.Valid(data) {
+				t.Errorf("%s: %v", f, err)
+			}
+		}
+	})
+}
