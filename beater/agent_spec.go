@@ -41,7 +41,7 @@ type agentSpec struct {
 	cfg      config.Config
 	stream   agentStream
 	raw      *reload.ConfigWithMeta
-	reporter status.StatusReporter   // the stream's; nil when the unit has no streams
+	reporter status.StatusReporter    // the stream's; nil when the unit has no streams
 	diag     reload.DiagnosticHandler // the unit's; nil outside Agent
 }
 

@@ -59,7 +59,7 @@ func (h *agentHarness) unit(id string, collections []string, extra map[string]an
 		"id": id, "url": h.sim.URL(), "client_id": "test", "client_secret": agentSecret,
 		"collections": cols, "index": "logs-ti_threatq.threat-prod",
 		"data_stream": map[string]any{"namespace": "prod"},
-		"processors": []any{map[string]any{"add_fields": map[string]any{"target": "data_stream", "fields": map[string]any{"namespace": "prod"}}}},
+		"processors":  []any{map[string]any{"add_fields": map[string]any{"target": "data_stream", "fields": map[string]any{"namespace": "prod"}}}},
 	}
 	for k, v := range extra {
 		m[k] = v

@@ -84,11 +84,11 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 		dest[k] = v
 	}
 	for path, want := range map[string]any{
-		"/_ingest/pipeline/logs-ti_threatq.threat":                    a.Pipeline,
-		"/_ilm/policy/logs-ti_threatq.threat":                         a.Policy,
-		"/_index_template/logs-ti_threatq.threat":                     a.Template,
-		"/_ingest/pipeline/logs-ti_threatq.latest_ioc":                a.DestinationPipeline,
-		"/logs-ti_threatq_latest.dest_threat-1":                       dest,
+		"/_ingest/pipeline/logs-ti_threatq.threat":                     a.Pipeline,
+		"/_ilm/policy/logs-ti_threatq.threat":                          a.Policy,
+		"/_index_template/logs-ti_threatq.threat":                      a.Template,
+		"/_ingest/pipeline/logs-ti_threatq.latest_ioc":                 a.DestinationPipeline,
+		"/logs-ti_threatq_latest.dest_threat-1":                        dest,
 		"/_transform/logs-ti_threatq.latest_ioc?defer_validation=true": a.Transform,
 	} {
 		r, ok := estest.Find(reqs, http.MethodPut, path)
