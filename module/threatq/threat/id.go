@@ -1,8 +1,10 @@
 package threat
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 	"time"
 )
@@ -17,8 +19,8 @@ import (
 //
 // id is threatq.id, or indicator_id when id is absent. Without an id or a
 // valid updated_at the pair cannot be formed; the id is then
-// "sha256-<first 16 bytes of SHA-256 of the raw indicator, hex>", still
-// stable for the same bytes.
+// "sha256-<first 16 bytes of SHA-256 of the indicator's compact JSON, hex>",
+// stable for the same content however the server spaces it.
 func DocumentID(id int64, hasID bool, updatedAt time.Time, hasUpdatedAt bool, raw []byte) string {
 	if hasID && hasUpdatedAt {
 		b := make([]byte, 0, 40)
@@ -26,6 +28,10 @@ func DocumentID(id int64, hasID bool, updatedAt time.Time, hasUpdatedAt bool, ra
 		b = append(b, '-')
 		b = strconv.AppendInt(b, updatedAt.UnixMilli(), 10)
 		return string(b)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err == nil {
+		raw = compact.Bytes()
 	}
 	sum := sha256.Sum256(raw)
 	return "sha256-" + hex.EncodeToString(sum[:16])

@@ -117,6 +117,7 @@ func TestDocumentID(t *testing.T) {
 	assert.Regexp(t, `^sha256-[0-9a-f]{32}$`, fallback)
 	assert.Equal(t, fallback, DocumentID(0, false, time.Time{}, false, []byte(`{"value":"x"}`)))
 	assert.NotEqual(t, fallback, DocumentID(0, false, time.Time{}, false, []byte(`{"value":"y"}`)))
+	assert.Equal(t, fallback, DocumentID(0, false, time.Time{}, false, []byte("{ \"value\" :\n \"x\" }\n")), "spacing does not change the id")
 	assert.NotEqual(t, fallback, DocumentID(7, true, time.Time{}, false, []byte(`{"value":"x","id":7}`)))
 }
 
