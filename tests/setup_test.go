@@ -103,6 +103,34 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 			t.Errorf("body of PUT %s (-want +got):\n%s", path, diff)
 		}
 	}
+	// What the issue asks of the bodies, read from the requests themselves.
+	for _, c := range []struct {
+		path, field string
+		want        any
+	}{
+		{"/_ilm/policy/logs-ti_threatq.threat", "policy.phases.delete.min_age", "5d"},
+		{"/_index_template/logs-ti_threatq.threat", "index_patterns", []any{"logs-ti_threatq.threat-*"}},
+		{"/_index_template/logs-ti_threatq.threat", "template.settings.index.lifecycle.name", "logs-ti_threatq.threat"},
+		{"/_index_template/logs-ti_threatq.threat", "template.settings.index.default_pipeline", "logs-ti_threatq.threat"},
+		{"/_ingest/pipeline/logs-ti_threatq.threat", "processors", "event.ingested"}, // the first processor's field
+		{"/_ingest/pipeline/logs-ti_threatq.threat", "on_failure", "error.message"},  // the first handler's field
+		{"/logs-ti_threatq_latest.dest_threat-1", "mappings.properties.data_stream.properties.namespace.type", "keyword"},
+		{"/logs-ti_threatq_latest.dest_threat-1", "aliases", map[string]any{"logs-ti_threatq_latest.threat": map[string]any{}}},
+		{"/_transform/logs-ti_threatq.latest_ioc?defer_validation=true", "dest.index", "logs-ti_threatq_latest.dest_threat-1"},
+	} {
+		r, _ := estest.Find(reqs, http.MethodPut, c.path)
+		var body map[string]any
+		_ = json.Unmarshal(r.Body, &body)
+		got := field(body, c.field)
+		if list, ok := got.([]any); ok && (c.field == "processors" || c.field == "on_failure") && len(list) > 0 {
+			for _, p := range list[0].(map[string]any) {
+				got = field(p.(map[string]any), "field")
+			}
+		}
+		if !cmp.Equal(got, c.want) {
+			t.Errorf("PUT %s: %s is %v, want %v", c.path, c.field, got, c.want)
+		}
+	}
 	for _, line := range []string{
 		"Ingest pipeline logs-ti_threatq.threat: installed",
 		"ILM policy logs-ti_threatq.threat: installed",
@@ -144,6 +172,49 @@ func TestSetupFlagsSelectSteps(t *testing.T) {
 				t.Fatalf("requests (-want +got):\n%s\n%s", diff, out)
 			}
 		})
+	}
+}
+
+// TestSetupWithDataStreamLifecycleAndNamespace: with setup.dsl.enabled the
+// template carries a 5-day data stream lifecycle and no ILM request is
+// sent; the data stream created is the configured namespace's.
+func TestSetupWithDataStreamLifecycleAndNamespace(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	b := newBeat(t, onlyES(es.URL)+"threatqbeat.data_stream.namespace: prod\nsetup.dsl.enabled: true\n")
+
+	out := b.run(t, true, "setup", "--index-management", "-e")
+	reqs := es.Requests()
+	if diff := cmp.Diff([]string{
+		"GET /_index_template/logs-ti_threatq.threat",
+		"PUT /_index_template/logs-ti_threatq.threat",
+		"GET /_data_stream/logs-ti_threatq.threat-prod",
+		"PUT /_data_stream/logs-ti_threatq.threat-prod",
+	}, estest.Summary(reqs)); diff != "" {
+		t.Fatalf("setup --index-management with setup.dsl.enabled (-want +got):\n%s\n%s", diff, out)
+	}
+	put, _ := estest.Find(reqs, http.MethodPut, "/_index_template/logs-ti_threatq.threat")
+	var tmpl map[string]any
+	if err := json.Unmarshal(put.Body, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	if got := field(tmpl, "template.lifecycle"); !cmp.Equal(got, map[string]any{"data_retention": "5d"}) {
+		t.Errorf("template lifecycle %v, want data_retention 5d", got)
+	}
+	if got := field(tmpl, "template.settings.index.lifecycle"); got != nil {
+		t.Errorf("template still names an ILM policy: %v", got)
+	}
+	if got := es.DataStreams(); !cmp.Equal(got, []string{"logs-ti_threatq.threat-prod"}) {
+		t.Errorf("data streams %v", got)
+	}
+
+	exported, err := b.command(timeout(t, time.Minute), "export", "ilm-policy").Output()
+	if err != nil {
+		t.Fatalf("export ilm-policy: %v", err)
+	}
+	var lc map[string]any
+	if err := json.Unmarshal(exported, &lc); err != nil || !cmp.Equal(lc, map[string]any{"data_retention": "5d"}) {
+		t.Errorf("export ilm-policy with setup.dsl.enabled: %v %s", err, exported)
 	}
 }
 

@@ -122,6 +122,14 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
+// All returns every recorded request, bulk requests and the connection
+// handshake included, in arrival order.
+func (s *Server) All() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
 // Reset forgets the recorded requests (the stored state stays).
 func (s *Server) Reset() {
 	s.mu.Lock()
