@@ -256,6 +256,22 @@ func TestRealElasticsearch(t *testing.T) {
 	if _, ok := alias[setup.Destination("1")]; !ok || len(alias) != 1 {
 		t.Errorf("alias %s points at %v, want only %s", setup.Alias, alias, setup.Destination("1"))
 	}
+	// The ingest pipeline sets event.ingested, and records a failure in
+	// error.message (an event that is not an object cannot take it).
+	sim := es.must(t, http.MethodPost, "/_ingest/pipeline/"+setup.PipelineID+"/_simulate", map[string]any{"docs": []any{
+		map[string]any{"_source": map[string]any{"threatq": map[string]any{"id": 1}}},
+		map[string]any{"_source": map[string]any{"event": "not an object"}},
+	}})
+	simDocs, _ := sim["docs"].([]any)
+	if len(simDocs) != 2 {
+		t.Fatalf("pipeline simulation: %v", sim)
+	}
+	if got := field(simDocs[0].(map[string]any), "doc._source.event.ingested"); got == nil {
+		t.Errorf("the ingest pipeline did not set event.ingested: %v", simDocs[0])
+	}
+	if got, _ := field(simDocs[1].(map[string]any), "doc._source.error.message").([]any); len(got) != 1 {
+		t.Errorf("the ingest pipeline did not record its failure in error.message: %v", simDocs[1])
+	}
 	stats := es.must(t, http.MethodGet, "/_transform/"+setup.TransformID+"/_stats", nil)
 	if st := field(stats["transforms"].([]any)[0].(map[string]any), "state"); st != "started" && st != "indexing" {
 		t.Fatalf("transform state %v", st)
@@ -271,10 +287,10 @@ func TestRealElasticsearch(t *testing.T) {
 			t.Fatalf("test indicator %d does not map cleanly: %v %v", i, err, ev.Fields["error"])
 		}
 	}
-	sim := threatqtest.New(threatqtest.Options{})
-	defer sim.Close()
-	sim.SetCollection("col-e2e", raws)
-	rb := newBeat(t, esOutputConfig(sim.URL(), es.proxy.URL, "  run_once: true\n  data_stream.namespace: "+ns))
+	tq := threatqtest.New(threatqtest.Options{})
+	defer tq.Close()
+	tq.SetCollection("col-e2e", raws)
+	rb := newBeat(t, esOutputConfig(tq.URL(), es.proxy.URL, "  run_once: true\n  data_stream.namespace: "+ns))
 	logs := rb.run(t, true, "run", "-e")
 	if m := totalMetrics(t, logs); m["libbeat.output.events.acked"] != n {
 		t.Fatalf("run: %v events acknowledged, want %d", m["libbeat.output.events.acked"], n)
@@ -316,7 +332,7 @@ func TestRealElasticsearch(t *testing.T) {
 
 	// ThreatQ updates indicator 1 (new score) and expires indicator 0.
 	later := time.Now().UTC().Truncate(time.Second)
-	sim.Append("col-e2e",
+	tq.Append("col-e2e",
 		realIndicator(base, later, 5, later.Add(-time.Hour)),
 		realIndicator(base+1, later.Add(time.Second), 9, time.Time{}),
 	)

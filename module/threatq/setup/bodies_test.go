@@ -236,7 +236,7 @@ func TestPipelineSetsEventIngested(t *testing.T) {
 	require.True(t, strings.Contains(set["value"].(string), "_ingest.timestamp"))
 	fail := a.Pipeline["on_failure"].([]any)
 	require.Equal(t, "error.message", fail[0].(Body)["append"].(Body)["field"])
-	require.Equal(t, Body{"field": "event.kind", "value": "pipeline_error"}, fail[1].(Body)["set"])
+	require.Equal(t, Body{"field": "event.kind", "value": "pipeline_error", "tag": "set_pipeline_error", "ignore_failure": true}, fail[1].(Body)["set"])
 	dp := a.DestinationPipeline["processors"].([]any)[0].(Body)["set"].(Body)
 	require.Equal(t, "labels.is_ioc_transform_source", dp["field"])
 	require.Equal(t, "false", dp["value"])
