@@ -223,7 +223,7 @@ func TestRealElasticsearch(t *testing.T) {
 		"GET /_data_stream/" + dataStream,
 		"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 		"GET /_transform/logs-ti_threatq.latest_ioc",
-		"HEAD /logs-ti_threatq_latest.dest_threat-1",
+		"GET /_alias/logs-ti_threatq_latest.threat",
 		"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
 	}
 	if serverless {

@@ -31,6 +31,7 @@ var setupRequests = []string{
 	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
 	"HEAD /logs-ti_threatq_latest.dest_threat-1",
 	"PUT /logs-ti_threatq_latest.dest_threat-1",
 	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
@@ -45,7 +46,7 @@ var setupAgainRequests = []string{
 	"GET /_data_stream/logs-ti_threatq.threat-default",
 	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 	"GET /_transform/logs-ti_threatq.latest_ioc",
-	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"GET /_alias/logs-ti_threatq_latest.threat",
 	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
 }
 
@@ -236,9 +237,9 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 		"GET /_transform/logs-ti_threatq.latest_ioc",
 		"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
 		"DELETE /_transform/logs-ti_threatq.latest_ioc",
+		"GET /_alias/logs-ti_threatq_latest.threat",
 		"HEAD /logs-ti_threatq_latest.dest_threat-1",
 		"PUT /logs-ti_threatq_latest.dest_threat-1",
-		"HEAD /logs-ti_threatq_latest.dest_threat-0",
 		"POST /_aliases",
 		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
 		"POST /_transform/logs-ti_threatq.latest_ioc/_start",
