@@ -40,8 +40,10 @@ import (
 // The test installs threatqbeat's assets for good (they are shared by every
 // namespace), writes to its own namespace (e2e<unix time>) with indicator
 // ids of its own, and deletes that data stream and its destination
-// documents at the end. The transform's 120 s sync delay makes it take
-// about five minutes.
+// documents at the end. It also puts back a "version 0" transform once, to
+// watch setup upgrade it: the destination is then rebuilt from the source
+// data stream, as after any upgrade. The transform's 120 s sync delay makes
+// the test take about five minutes.
 
 // realESSkip is the message of the skipped tests.
 const realESSkip = "ES_URL is not set: skipping the tests against a real Elasticsearch " +
@@ -214,8 +216,51 @@ func TestRealElasticsearch(t *testing.T) {
 	// setup, then setup again: the second one only reads.
 	b := newBeat(t, onlyES(es.proxy.URL)+"threatqbeat.data_stream.namespace: "+ns+"\n")
 	b.run(t, true, "setup", "-e")
+
+	// Upgrade: make the cluster look as if version 0 were installed (its
+	// transform running, its destination behind the alias), then setup.
+	a := expectedAssets(t)
+	old := map[string]any{}
+	for k, v := range a.Transform {
+		old[k] = v
+	}
+	old["dest"] = map[string]any{"index": setup.Destination("0"), "pipeline": setup.DestinationPipelineID}
+	old["_meta"] = map[string]any{"managed_by": "threatqbeat", "version": 0}
+	tr := "/_transform/" + setup.TransformID
+	es.must(t, http.MethodPost, tr+"/_stop?force=true&wait_for_completion=true", nil)
+	es.must(t, http.MethodDelete, tr, nil)
+	es.must(t, http.MethodPut, "/"+setup.Destination("0"), map[string]any{"mappings": a.Destination["mappings"]})
+	es.must(t, http.MethodPost, "/_aliases", map[string]any{"actions": []any{
+		map[string]any{"add": map[string]any{"index": setup.Destination("0"), "alias": setup.Alias}},
+		map[string]any{"remove_index": map[string]any{"index": setup.Destination("1")}},
+	}})
+	es.must(t, http.MethodPut, tr+"?defer_validation=true", old)
+	es.must(t, http.MethodPost, tr+"/_start", nil)
 	es.requests()
-	out := b.run(t, true, "setup", "-e")
+	out := b.run(t, true, "setup", "--transforms", "-e")
+	if diff := cmp.Diff([]string{
+		"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+		"GET /_transform/logs-ti_threatq.latest_ioc",
+		"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
+		"DELETE /_transform/logs-ti_threatq.latest_ioc",
+		"GET /_alias/logs-ti_threatq_latest.threat",
+		"HEAD /logs-ti_threatq_latest.dest_threat-1",
+		"PUT /logs-ti_threatq_latest.dest_threat-1",
+		"POST /_aliases",
+		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+		"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+	}, es.requests()); diff != "" {
+		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)
+	}
+	if status, _ := es.do(t, http.MethodHead, "/"+setup.Destination("0"), nil); status != http.StatusNotFound {
+		t.Fatalf("the old destination still exists after the upgrade (HEAD: %d)", status)
+	}
+	got := es.must(t, http.MethodGet, tr, nil)
+	if v := field(got["transforms"].([]any)[0].(map[string]any), "_meta.version"); v != 1.0 {
+		t.Fatalf("transform version after the upgrade: %v", v)
+	}
+
+	out = b.run(t, true, "setup", "-e")
 	want := []string{
 		"GET /_ingest/pipeline/logs-ti_threatq.threat",
 		"GET /_ilm/policy/logs-ti_threatq.threat",
