@@ -195,10 +195,10 @@ func realIndicator(id int64, updated time.Time, score int, expiredAt time.Time) 
 	return data
 }
 
-// TestRealElasticsearch runs setup (twice) and run against a real cluster
-// and follows the indicators into the latest transform's destination: one
-// document per indicator, the newest version, and an indicator that
-// expired disappears.
+// TestRealElasticsearch runs setup, a transform upgrade, an idempotent
+// setup and run against a real cluster, and follows the indicators into the
+// latest transform's destination: one document per indicator, the newest
+// version, and an indicator that expired disappears.
 func TestRealElasticsearch(t *testing.T) {
 	es := newRealES(t)
 	root := es.must(t, http.MethodGet, "/", nil)
@@ -213,7 +213,7 @@ func TestRealElasticsearch(t *testing.T) {
 			map[string]any{"query": map[string]any{"term": map[string]any{"data_stream.namespace": ns}}})
 	})
 
-	// setup, then setup again: the second one only reads.
+	// setup; an upgrade; setup again, which only reads.
 	b := newBeat(t, onlyES(es.proxy.URL)+"threatqbeat.data_stream.namespace: "+ns+"\n")
 	b.run(t, true, "setup", "-e")
 
