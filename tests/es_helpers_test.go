@@ -41,10 +41,11 @@ func (b *beatCmd) run(t *testing.T, wantOK bool, args ...string) string {
 
 // bulkItem is one action and document of a bulk request.
 type bulkItem struct {
-	Action string
-	Index  string
-	ID     string
-	Doc    map[string]any
+	Action   string
+	Index    string
+	ID       string
+	Pipeline string // the action's pipeline, which would replace index.default_pipeline
+	Doc      map[string]any
 }
 
 // parseBulk splits NDJSON bulk bodies into items.
@@ -59,15 +60,16 @@ func parseBulk(t *testing.T, bodies [][]byte) []bulkItem {
 				continue
 			}
 			var action map[string]struct {
-				Index string `json:"_index"`
-				ID    string `json:"_id"`
+				Index    string `json:"_index"`
+				ID       string `json:"_id"`
+				Pipeline string `json:"pipeline"`
 			}
 			if err := json.Unmarshal(sc.Bytes(), &action); err != nil || len(action) != 1 {
 				t.Fatalf("bad bulk action line %q: %v", sc.Text(), err)
 			}
 			var it bulkItem
 			for k, v := range action {
-				it = bulkItem{Action: k, Index: v.Index, ID: v.ID}
+				it = bulkItem{Action: k, Index: v.Index, ID: v.ID, Pipeline: v.Pipeline}
 			}
 			if !sc.Scan() {
 				t.Fatalf("bulk action without document: %+v", it)

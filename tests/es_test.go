@@ -1,13 +1,17 @@
 package tests
 
 import (
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
 	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
@@ -55,6 +59,7 @@ func TestRunWritesToTheDataStream(t *testing.T) {
 		t.Fatalf("connect-time requests of run (-want +got):\n%s\n%s", diff, tail([]byte(logs)))
 	}
 	checkBulk(t, parseBulk(t, es.Bulks()), wantIDs, "logs-ti_threatq.threat-default")
+	checkDefaultPipeline(t, es)
 	if m := totalMetrics(t, logs); m["libbeat.output.events.duplicates"] != 0 || m["libbeat.output.events.acked"] != n {
 		t.Fatalf("first run: acked %v, duplicates %v, want %d and 0", m["libbeat.output.events.acked"], m["libbeat.output.events.duplicates"], n)
 	}
@@ -103,6 +108,46 @@ func TestRunWritesToTheConfiguredNamespace(t *testing.T) {
 	b := newBeat(t, esOutputConfig(sim.URL(), es.URL, "  run_once: true\n  data_stream.namespace: prod"))
 	b.run(t, true, "run", "-e")
 	checkBulk(t, parseBulk(t, es.Bulks()), wantIDs, "logs-ti_threatq.threat-prod")
+}
+
+// checkDefaultPipeline checks that the ingest pipeline applies to what run
+// sent although every event carries @metadata._id (for which libbeat ignores
+// output.elasticsearch.pipeline): the template installed at connect names it
+// in index.default_pipeline, and no bulk request or action names another
+// pipeline, which would replace it.
+func checkDefaultPipeline(t *testing.T, es *estest.Server) {
+	t.Helper()
+	put, ok := estest.Find(es.Requests(), http.MethodPut, "/_index_template/"+setup.TemplateName)
+	if !ok {
+		t.Fatal("run installed no index template")
+	}
+	var tmpl map[string]any
+	if err := json.Unmarshal(put.Body, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	if got := field(tmpl, "template.settings.index.default_pipeline"); got != setup.PipelineID {
+		t.Fatalf("index.default_pipeline of the template is %v, want %s", got, setup.PipelineID)
+	}
+	if got := field(tmpl, "index_patterns"); !cmp.Equal(got, []any{setup.TemplatePattern}) {
+		t.Fatalf("template index_patterns %v", got)
+	}
+	bulks := 0
+	for _, r := range es.All() {
+		if strings.HasPrefix(r.Path, "/_bulk") {
+			bulks++
+			if strings.Contains(r.Path, "pipeline=") {
+				t.Fatalf("bulk request %s names a pipeline", r.Path)
+			}
+		}
+	}
+	if bulks == 0 {
+		t.Fatal("no bulk request recorded")
+	}
+	for _, it := range parseBulk(t, es.Bulks()) {
+		if it.Pipeline != "" {
+			t.Fatalf("bulk item %s names pipeline %q", it.ID, it.Pipeline)
+		}
+	}
 }
 
 // checkBulk checks that items are exactly one create per wanted id, into

@@ -95,6 +95,8 @@ func TestTransformBody(t *testing.T) {
 	require.Equal(t, "1", a.TransformVersion)
 	require.Equal(t, Destination(a.TransformVersion), lookupBody(tr, "dest", "index"))
 	require.Equal(t, []any{TemplatePattern}, lookupBody(tr, "source", "index"))
+	require.Equal(t, Body{"bool": Body{"must_not": []any{Body{"exists": Body{"field": "error.message"}}}}},
+		lookupBody(tr, "source", "query"), "documents with error.message are not indicators to keep")
 	require.Equal(t, []any{"threatq.id"}, lookupBody(tr, "latest", "unique_key"))
 	require.Equal(t, "event.ingested", lookupBody(tr, "latest", "sort"))
 	require.Equal(t, "event.ingested", lookupBody(tr, "sync", "time", "field"))
@@ -104,7 +106,8 @@ func TestTransformBody(t *testing.T) {
 	require.Equal(t, "1m", lookupBody(tr, "retention_policy", "time", "max_age"))
 	require.Equal(t, float64(-1), lookupBody(tr, "settings", "num_failure_retries"))
 	require.Equal(t, DestinationPipelineID, lookupBody(tr, "dest", "pipeline"))
-	require.Equal(t, Alias, lookupBody(tr, "dest", "aliases").([]any)[0].(Body)["alias"])
+	require.Equal(t, []any{Body{"alias": Alias, "move_on_creation": true}}, lookupBody(tr, "dest", "aliases"))
+	require.Equal(t, true, lookupBody(tr, "_meta", "managed"))
 }
 
 func TestTransformVersionMatchesDestination(t *testing.T) {
@@ -233,7 +236,7 @@ func TestPipelineSetsEventIngested(t *testing.T) {
 	require.True(t, strings.Contains(set["value"].(string), "_ingest.timestamp"))
 	fail := a.Pipeline["on_failure"].([]any)
 	require.Equal(t, "error.message", fail[0].(Body)["append"].(Body)["field"])
-	require.Equal(t, Body{"field": "event.kind", "value": "pipeline_error"}, fail[1].(Body)["set"])
+	require.Equal(t, Body{"field": "event.kind", "value": "pipeline_error", "tag": "set_pipeline_error", "ignore_failure": true}, fail[1].(Body)["set"])
 	dp := a.DestinationPipeline["processors"].([]any)[0].(Body)["set"].(Body)
 	require.Equal(t, "labels.is_ioc_transform_source", dp["field"])
 	require.Equal(t, "false", dp["value"])

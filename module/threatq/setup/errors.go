@@ -58,7 +58,7 @@ const (
 	privPipeline  = "the manage_pipeline cluster privilege"
 	privTransform = "the manage_transform cluster privilege (and read, view_index_metadata on " + TemplatePattern + ")"
 	privDataStrm  = "the create_index (or manage) index privilege on " + TemplatePattern
-	privDest      = "the create_index, manage and delete_index index privileges on " + DestinationPrefix + "*"
+	privDest      = "the view_index_metadata, create_index, manage and delete_index index privileges on " + DestinationPrefix + "*"
 )
 
 // requestError builds an Error from a response; status 0 and err set mean

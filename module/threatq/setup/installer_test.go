@@ -49,6 +49,7 @@ var firstSetup = []string{
 	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
 	"HEAD /logs-ti_threatq_latest.dest_threat-1",
 	"PUT /logs-ti_threatq_latest.dest_threat-1",
 	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
@@ -63,7 +64,7 @@ var secondSetup = []string{
 	"GET /_data_stream/logs-ti_threatq.threat-default",
 	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 	"GET /_transform/logs-ti_threatq.latest_ioc",
-	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"GET /_alias/logs-ti_threatq_latest.threat",
 	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
 }
 
@@ -128,9 +129,9 @@ func TestSetupUpgradesTransform(t *testing.T) {
 		"GET /_transform/logs-ti_threatq.latest_ioc",
 		"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
 		"DELETE /_transform/logs-ti_threatq.latest_ioc",
+		"GET /_alias/logs-ti_threatq_latest.threat",
 		"HEAD /logs-ti_threatq_latest.dest_threat-1",
 		"PUT /logs-ti_threatq_latest.dest_threat-1",
-		"HEAD /logs-ti_threatq_latest.dest_threat-0",
 		"POST /_aliases",
 		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
 		"POST /_transform/logs-ti_threatq.latest_ioc/_start",
@@ -204,13 +205,95 @@ func TestSetupRecreatesALostDestination(t *testing.T) {
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
 	want := append([]string{}, secondSetup[4:7]...)
-	want = append(want, "PUT /logs-ti_threatq_latest.dest_threat-1", secondSetup[7])
+	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-1", "PUT /logs-ti_threatq_latest.dest_threat-1", secondSetup[7])
 	require.Equal(t, want, estest.Summary(es.Requests()))
 	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
 
 	// A destination created concurrently (PUT says it exists) is fine.
+	es.Fail(http.MethodGet, "/_alias/"+Alias, http.StatusNotFound, `{"error":"alias [`+Alias+`] missing","status":404}`)
 	es.Fail(http.MethodHead, "/"+Destination("1"), http.StatusNotFound, "")
+	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
+	require.Contains(t, estest.Summary(es.Requests()), "PUT /logs-ti_threatq_latest.dest_threat-1")
+}
+
+// TestSetupPointsTheAliasAtTheDestinationAlone: whatever state an earlier
+// setup left (an upgrade stopped after deleting the old transform, or after
+// creating the new destination) or someone else made, setup ends with the
+// alias on the current destination only and old destinations deleted.
+func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		seed    func(*estest.Server)
+		want    []string // requests after the destination pipeline and GET transform
+		actions string
+		indices []string
+	}{
+		{
+			name: "upgrade stopped after deleting the old transform",
+			seed: func(es *estest.Server) { es.SeedIndex(Destination("0"), Body{}, Alias) },
+			want: []string{
+				"GET /_alias/logs-ti_threatq_latest.threat",
+				"HEAD /logs-ti_threatq_latest.dest_threat-1",
+				"PUT /logs-ti_threatq_latest.dest_threat-1",
+				"POST /_aliases",
+			},
+			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
+				{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-0"}}]}`,
+			indices: []string{Destination("1")},
+		},
+		{
+			name: "upgrade stopped after creating the new destination",
+			seed: func(es *estest.Server) {
+				es.SeedIndex(Destination("0"), Body{}, Alias)
+				es.SeedIndex(Destination("1"), Body{})
+			},
+			want: []string{
+				"GET /_alias/logs-ti_threatq_latest.threat",
+				"HEAD /logs-ti_threatq_latest.dest_threat-1",
+				"POST /_aliases",
+			},
+			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
+				{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-0"}}]}`,
+			indices: []string{Destination("1")},
+		},
+		{
+			name: "someone else's index holds the alias",
+			seed: func(es *estest.Server) { es.SeedIndex("my-indicators", Body{}, Alias) },
+			want: []string{
+				"GET /_alias/logs-ti_threatq_latest.threat",
+				"HEAD /logs-ti_threatq_latest.dest_threat-1",
+				"PUT /logs-ti_threatq_latest.dest_threat-1",
+				"POST /_aliases",
+			},
+			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
+				{"remove":{"index":"my-indicators","alias":"logs-ti_threatq_latest.threat"}}]}`,
+			indices: []string{Destination("1"), "my-indicators"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			es := estest.New(estest.Options{})
+			defer es.Close()
+			tc.seed(es)
+			inst, _ := newInstaller(t, es, DefaultOptions())
+			require.NoError(t, inst.Setup(Steps{Transforms: true}))
+			reqs := es.Requests()
+			want := append([]string{}, firstSetup[8:11]...)
+			want = append(want, tc.want...)
+			want = append(want, firstSetup[len(firstSetup)-2:]...)
+			require.Equal(t, want, estest.Summary(reqs))
+			if create, ok := estest.Find(reqs, http.MethodPut, "/"+Destination("1")); ok {
+				var body Body
+				require.NoError(t, json.Unmarshal(create.Body, &body))
+				require.Nil(t, body["aliases"], "the alias moves in the atomic request, not with the creation")
+			}
+			move, _ := estest.Find(reqs, http.MethodPost, "/_aliases")
+			require.JSONEq(t, tc.actions, string(move.Body))
+			require.Equal(t, tc.indices, es.Indices())
+			require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+			require.Equal(t, "started", es.TransformState(TransformID))
+		})
+	}
 }
 
 func TestSetupUpdatesChangedAssets(t *testing.T) {

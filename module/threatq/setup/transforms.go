@@ -1,9 +1,11 @@
 package setup
 
 import (
-	"fmt"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 )
 
 // transforms installs the latest transform: the destination pipeline, the
@@ -16,7 +18,9 @@ import (
 // indicator is ever found twice under logs-ti_*_latest*; then create and
 // start the new transform, which fills the new destination from the source
 // data stream (until its first checkpoint the alias shows fewer
-// indicators).
+// indicators). The alias is reconciled on every run, so a setup that
+// stopped half-way (say, refused the new destination) is completed by the
+// next one instead of leaving the alias on two destinations.
 func (i *Installer) transforms() error {
 	if err := i.pipeline(StepTransforms, DestinationPipelineID, i.assets.DestinationPipeline, modeSetup); err != nil {
 		return err
@@ -33,7 +37,7 @@ func (i *Installer) transforms() error {
 	if status == http.StatusOK {
 		have := scalar(lookup(resp, "transforms", "0", "_meta", "version"))
 		if have == want {
-			if err := i.destination(dest, "", true); err != nil {
+			if err := i.destination(dest, ""); err != nil {
 				return err
 			}
 			i.report("Transform " + TransformID + ": version " + want + " installed")
@@ -44,7 +48,7 @@ func (i *Installer) transforms() error {
 			return err
 		}
 	}
-	if err := i.destination(dest, oldDest, oldDest == ""); err != nil {
+	if err := i.destination(dest, oldDest); err != nil {
 		return err
 	}
 	put := call{StepTransforms, "create transform", TransformID, privTransform}
@@ -78,51 +82,116 @@ func (i *Installer) removeTransform(version string) error {
 	return nil
 }
 
-// destination makes sure the destination index exists and the alias points
-// at it alone. withAlias creates it with the alias (fresh install, or
-// recreating a lost destination); otherwise the alias moves from oldDest,
-// which is deleted in the same request.
-func (i *Installer) destination(dest, oldDest string, withAlias bool) error {
-	exists, err := i.indexExists(dest)
+// destination makes sure the destination index exists and that the alias
+// points at it alone. Other indices holding the alias are old destinations
+// (named DestinationPrefix*), which are deleted, or someone else's, which
+// only lose the alias; oldDest, the replaced transform's destination, is
+// deleted even if it no longer holds the alias. All of this is one atomic
+// alias request.
+func (i *Installer) destination(dest, oldDest string) error {
+	holders, err := i.aliasHolders()
 	if err != nil {
 		return err
 	}
-	if !exists {
-		body := Body{}
-		for k, v := range i.assets.Destination {
-			body[k] = v
-		}
-		if withAlias {
-			body["aliases"] = Body{Alias: Body{}}
-		}
-		put := call{StepTransforms, "create transform destination", dest, privDest}
-		// resource_already_exists (400) means a concurrent setup won.
-		status, resp, err := i.do(put, http.MethodPut, "/"+dest, nil, body, http.StatusBadRequest)
+	if !slices.Contains(holders, dest) {
+		exists, err := i.indexExists(dest)
 		if err != nil {
 			return err
 		}
-		if status == http.StatusBadRequest && lookup(resp, "error", "type") != "resource_already_exists_exception" {
-			return requestError(StepTransforms, "create transform destination", dest, http.MethodPut, "/"+dest, status, resp, nil, privDest)
+		if !exists {
+			fresh := len(holders) == 0 && oldDest == ""
+			if err := i.createDestination(dest, fresh); err != nil {
+				return err
+			}
+			if fresh {
+				return nil
+			}
 		}
-		i.report("Transform destination " + dest + ": created")
 	}
-	if oldDest == "" || oldDest == dest {
+	var actions []Body
+	if !slices.Contains(holders, dest) {
+		actions = append(actions, Body{"add": Body{"index": dest, "alias": Alias}})
+	}
+	var deleted, unaliased []string
+	for _, h := range holders {
+		switch {
+		case h == dest:
+		case strings.HasPrefix(h, DestinationPrefix):
+			actions = append(actions, Body{"remove_index": Body{"index": h}})
+			deleted = append(deleted, h)
+		default:
+			actions = append(actions, Body{"remove": Body{"index": h, "alias": Alias}})
+			unaliased = append(unaliased, h)
+		}
+	}
+	if oldDest != "" && oldDest != dest && !slices.Contains(holders, oldDest) {
+		exists, err := i.indexExists(oldDest)
+		if err != nil {
+			return err
+		}
+		if exists {
+			actions = append(actions, Body{"remove_index": Body{"index": oldDest}})
+			deleted = append(deleted, oldDest)
+		}
+	}
+	if len(actions) == 0 {
 		return nil
 	}
-	oldExists, err := i.indexExists(oldDest)
-	if err != nil {
-		return err
-	}
-	actions := []Body{{"add": Body{"index": dest, "alias": Alias}}}
-	if oldExists {
-		actions = append(actions, Body{"remove_index": Body{"index": oldDest}})
-	}
-	move := call{StepTransforms, "move alias " + Alias + " to " + dest + " and delete", oldDest, privDest}
+	move := call{StepTransforms, "point alias " + Alias + " at " + dest + " alone", Alias, privDest}
 	if _, _, err := i.do(move, http.MethodPost, "/_aliases", nil, Body{"actions": actions}); err != nil {
 		return err
 	}
-	i.report(fmt.Sprintf("Alias %s: moved to %s; old destination %s deleted", Alias, dest, oldDest))
+	line := "Alias " + Alias + ": moved to " + dest
+	if len(deleted) > 0 {
+		line += "; old destination " + strings.Join(deleted, ", ") + " deleted"
+	}
+	if len(unaliased) > 0 {
+		line += "; removed from " + strings.Join(unaliased, ", ")
+	}
+	i.report(line)
 	return nil
+}
+
+// createDestination creates the destination index with its explicit
+// mappings, and with the alias when withAlias.
+func (i *Installer) createDestination(dest string, withAlias bool) error {
+	body := Body{}
+	for k, v := range i.assets.Destination {
+		body[k] = v
+	}
+	if withAlias {
+		body["aliases"] = Body{Alias: Body{}}
+	}
+	put := call{StepTransforms, "create transform destination", dest, privDest}
+	// resource_already_exists (400) means a concurrent setup won.
+	status, resp, err := i.do(put, http.MethodPut, "/"+dest, nil, body, http.StatusBadRequest)
+	if err != nil {
+		return err
+	}
+	if status == http.StatusBadRequest && lookup(resp, "error", "type") != "resource_already_exists_exception" {
+		return requestError(StepTransforms, "create transform destination", dest, http.MethodPut, "/"+dest, status, resp, nil, privDest)
+	}
+	i.report("Transform destination " + dest + ": created")
+	return nil
+}
+
+// aliasHolders returns the indices holding the alias, sorted.
+func (i *Installer) aliasHolders() ([]string, error) {
+	get := call{StepTransforms, "check alias", Alias, privDest}
+	status, resp, err := i.do(get, http.MethodGet, "/_alias/"+Alias, nil, nil, http.StatusNotFound)
+	if err != nil || status == http.StatusNotFound {
+		return nil, err
+	}
+	var byIndex map[string]json.RawMessage
+	if err := json.Unmarshal(resp, &byIndex); err != nil {
+		return nil, requestError(StepTransforms, "check alias", Alias, http.MethodGet, "/_alias/"+Alias, status, resp, err, privDest)
+	}
+	out := make([]string, 0, len(byIndex))
+	for name := range byIndex {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 func (i *Installer) indexExists(index string) (bool, error) {

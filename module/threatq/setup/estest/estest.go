@@ -122,6 +122,14 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
+// All returns every recorded request, bulk requests and the connection
+// handshake included, in arrival order.
+func (s *Server) All() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
 // Reset forgets the recorded requests (the stored state stays).
 func (s *Server) Reset() {
 	s.mu.Lock()
@@ -326,6 +334,8 @@ func (s *Server) route(r *http.Request, doc map[string]any) (int, any) {
 		}
 		ds["lifecycle"] = doc
 		return http.StatusOK, ack
+	case len(parts) == 2 && parts[0] == "_alias" && m == http.MethodGet:
+		return s.alias(parts[1])
 	case len(parts) == 1 && parts[0] == "_aliases" && m == http.MethodPost:
 		return s.aliases(doc)
 	case len(parts) >= 2 && parts[0] == "_transform":
@@ -403,6 +413,14 @@ func (s *Server) dataStream(m, name string) (int, any) {
 		if inner, ok := tmpl["template"].(map[string]any); ok && inner["lifecycle"] != nil {
 			ds["lifecycle"] = inner["lifecycle"]
 		}
+		if inner, ok := tmpl["template"].(map[string]any); ok {
+			settings, _ := inner["settings"].(map[string]any)
+			idx, _ := settings["index"].(map[string]any)
+			lc, _ := idx["lifecycle"].(map[string]any)
+			if name, ok := lc["name"].(string); ok {
+				ds["ilm_policy"] = name
+			}
+		}
 		s.dataStreams[name] = ds
 		return http.StatusOK, ack
 	case http.MethodGet:
@@ -465,6 +483,20 @@ func (s *Server) index(m, name string, doc map[string]any) (int, any) {
 		return http.StatusOK, ack
 	}
 	return http.StatusMethodNotAllowed, errBody("method_not_allowed", m, http.StatusMethodNotAllowed)
+}
+
+// alias answers GET /_alias/<name>: the indices holding it.
+func (s *Server) alias(name string) (int, any) {
+	out := map[string]any{}
+	for iname, ix := range s.indices {
+		if ix.aliases[name] {
+			out[iname] = map[string]any{"aliases": map[string]any{name: map[string]any{}}}
+		}
+	}
+	if len(out) == 0 {
+		return http.StatusNotFound, map[string]any{"error": "alias [" + name + "] missing", "status": http.StatusNotFound}
+	}
+	return http.StatusOK, out
 }
 
 // aliases applies add, remove and remove_index actions atomically.
