@@ -224,10 +224,16 @@ func mustStruct(t *testing.T, m map[string]any) *structpb.Struct {
 	return s
 }
 
-// indexedDoc is a document an Elasticsearch double accepted.
+// indexedDoc is a document an Elasticsearch double accepted: its index,
+// _id and the fields the agent's processors set.
 type indexedDoc struct {
-	Index string
-	ID    string
+	Index     string
+	ID        string
+	Namespace string // data_stream.namespace
+	Dataset   string // data_stream.dataset
+	Type      string // data_stream.type
+	EventDS   string // event.dataset
+	AgentID   string // elastic_agent.id
 }
 
 // docSink is a mock-es bulk endpoint that records the index and _id of
@@ -242,14 +248,22 @@ func newDocSink(t *testing.T) (*docSink, string) {
 	t.Helper()
 	s := &docSink{}
 	s.handler = api.NewDeterministicAPIHandler(nodeID("a9d1c2b4-agent-e2e"), "", nil, time.Now().Add(time.Hour), 0, 100,
-		func(a api.Action, _ []byte) int {
+		func(a api.Action, doc []byte) int {
 			var meta struct {
 				Index string `json:"_index"`
 				ID    string `json:"_id"`
 			}
 			_ = json.Unmarshal(a.Meta, &meta)
+			var body struct {
+				DataStream struct{ Namespace, Dataset, Type string } `json:"data_stream"`
+				Event      struct{ Dataset string }                  `json:"event"`
+				Agent      struct{ ID string }                       `json:"elastic_agent"`
+			}
+			_ = json.Unmarshal(doc, &body)
+			d := indexedDoc{Index: meta.Index, ID: meta.ID, Namespace: body.DataStream.Namespace, Dataset: body.DataStream.Dataset,
+				Type: body.DataStream.Type, EventDS: body.Event.Dataset, AgentID: body.Agent.ID}
 			s.mu.Lock()
-			s.docs = append(s.docs, indexedDoc{Index: meta.Index, ID: meta.ID})
+			s.docs = append(s.docs, d)
 			s.mu.Unlock()
 			return http.StatusCreated
 		})

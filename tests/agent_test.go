@@ -3,6 +3,7 @@ package tests
 import (
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,6 +61,7 @@ func (r *agentRun) stream(collections ...string) map[string]any {
 	return map[string]any{
 		"url": r.sim.URL(), "client_id": "test", "client_secret": agentSecret,
 		"collections": cols, "interval": "1s", "page_size": 100,
+		"retry": map[string]any{"max_attempts": 2, "wait_min": "100ms", "wait_max": "200ms"},
 	}
 }
 
@@ -96,6 +98,10 @@ func TestAgentUnitLifecycle(t *testing.T) {
 			for _, d := range r.es.all() {
 				if d.Index != "logs-ti_threatq.threat-prod" || d.ID == "" {
 					t.Fatalf("document %+v: want index logs-ti_threatq.threat-prod (the unit's namespace) and a deterministic _id", d)
+				}
+				// The unit's processors: data_stream.*, event.dataset and the agent's id.
+				if d.Namespace != "prod" || d.Dataset != "ti_threatq.threat" || d.Type != "logs" || d.EventDS != "ti_threatq.threat" || d.AgentID != "agent-e2e-0001" {
+					t.Fatalf("document %+v: the unit's processors were not applied", d)
 				}
 			}
 			waitFor(t, 30*time.Second, "unit HEALTHY", func() bool { return r.agent.last(unit).State == proto.State_HEALTHY }, r.logs)
@@ -184,6 +190,27 @@ func TestAgentUnitLifecycle(t *testing.T) {
 			r.sim.ClearFaults()
 			waitFor(t, time.Minute, "unit HEALTHY again", func() bool { return r.agent.last(unit).State == proto.State_HEALTHY }, r.logs)
 		}},
+		{"AgentRepeated5xxReportsDegraded", func(t *testing.T) {
+			r.sim.InjectFault(threatqtest.Fault{Status: 503, Times: -1})
+			waitFor(t, time.Minute, "unit DEGRADED", func() bool { return r.agent.last(unit).State == proto.State_DEGRADED }, r.logs)
+			if msg := r.agent.last(unit).Message; !strings.Contains(msg, "HTTP 503") || !strings.Contains(msg, "giving up after 2 attempts") {
+				t.Fatalf("DEGRADED without the 5xx reason: %q", msg)
+			}
+			r.sim.ClearFaults()
+			waitFor(t, time.Minute, "unit HEALTHY again", func() bool { return r.agent.last(unit).State == proto.State_HEALTHY }, r.logs)
+		}},
+		{"AgentMissingSourcesReportsDegraded", func(t *testing.T) {
+			// A server ignoring the fields parameter: the run succeeds but
+			// provider, TLP and attributes are missing.
+			r.sim.InjectFault(threatqtest.Fault{DropFields: true, Times: -1})
+			r.sim.Append("c1", threatqtest.Generate(20, 13, time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC))[10:]...)
+			waitFor(t, time.Minute, "unit DEGRADED", func() bool { return r.agent.last(unit).State == proto.State_DEGRADED }, r.logs)
+			if msg := r.agent.last(unit).Message; !strings.Contains(msg, "without sources and attributes") {
+				t.Fatalf("DEGRADED without the reason: %q", msg)
+			}
+			r.sim.ClearFaults()
+			waitFor(t, time.Minute, "unit HEALTHY again", func() bool { return r.agent.last(unit).State == proto.State_HEALTHY }, r.logs)
+		}},
 		{"AgentUnitRemovedStopsWorkers", func(t *testing.T) {
 			r.agent.stop(unit)
 			waitFor(t, 90*time.Second, "unit reported STOPPED and removed", func() bool { return !r.agent.present(unit) }, r.logs)
@@ -194,6 +221,20 @@ func TestAgentUnitLifecycle(t *testing.T) {
 				t.Fatalf("%d ThreatQ requests after the unit was removed", m-n)
 			}
 			r.running(t)
+		}},
+		{"AgentStopsCleanlyOnSIGTERM", func(t *testing.T) {
+			if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-r.exit:
+				r.exit <- err
+				if err != nil {
+					t.Fatalf("exit after SIGTERM: %v\n%s", err, tailString(r.logs.String(), 4000))
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("threatqbeat did not stop within a minute of SIGTERM")
+			}
 		}},
 	}
 	for _, s := range steps {
