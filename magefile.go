@@ -1,9 +1,11 @@
 //go:build mage
 
 // Build targets of threatqbeat. Run them with "go run mage.go <target>"
-// (no mage install needed) or "mage <target>". Doc comments here must not
-// contain backquotes: mage copies them into a raw string literal.
+// (no mage install needed) or "mage <target>".
 package main
+
+// The doc comments of this file must not contain backquotes: mage copies
+// them into raw string literals of the program it generates.
 
 import (
 	"bytes"
