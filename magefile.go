@@ -1,8 +1,11 @@
 //go:build mage
 
-// Build targets of threatqbeat. Run them with `go run mage.go <target>`
-// (no mage install needed) or `mage <target>`.
+// Build targets of threatqbeat. Run them with "go run mage.go <target>"
+// (no mage install needed) or "mage <target>".
 package main
+
+// The doc comments of this file must not contain backquotes: mage copies
+// them into raw string literals of the program it generates.
 
 import (
 	"bytes"
@@ -10,10 +13,15 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"time"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
+
+	"github.com/elastic/beats/v7/libbeat/version"
+
+	"github.com/threatqbeat/threatqbeat/deploy/packaging"
 )
 
 // Default is the target run without arguments.
@@ -21,10 +29,14 @@ var Default = Build
 
 // Build compiles ./threatqbeat with the commit and build time stamped in.
 func Build() error {
+	return sh.RunV("go", "build", "-ldflags", stampFlags(), "-o", "threatqbeat", ".")
+}
+
+// stampFlags are the linker flags that stamp the commit and build time.
+func stampFlags() string {
 	commit, _ := sh.Output("git", "rev-parse", "HEAD")
-	ldflags := fmt.Sprintf("-X github.com/elastic/beats/v7/libbeat/version.commit=%s -X github.com/elastic/beats/v7/libbeat/version.buildTime=%s",
+	return fmt.Sprintf("-X github.com/elastic/beats/v7/libbeat/version.commit=%s -X github.com/elastic/beats/v7/libbeat/version.buildTime=%s",
 		commit, time.Now().UTC().Format(time.RFC3339))
-	return sh.RunV("go", "build", "-ldflags", ldflags, "-o", "threatqbeat", ".")
 }
 
 // Update regenerates include/fields.yml from the fields.yml files.
@@ -88,4 +100,85 @@ func Demo() error {
 	cmd := exec.Command("go", "run", ".", "demo")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
+}
+
+// Package builds build/threatqbeat-<version>-<os>-<arch>.tar.gz: the binary
+// (stripped, commit stamped) for GOOS/GOARCH (default: this machine), the
+// configuration files, the Elastic Agent spec, the systemd unit, README,
+// LICENSE and NOTICE. It refuses a NOTICE that does not match the linked
+// modules.
+func Package() error {
+	if err := checkNotice(); err != nil {
+		return err
+	}
+	goos, goarch := goEnv("GOOS"), goEnv("GOARCH")
+	bin := filepath.Join("build", "bin", goos+"-"+goarch, "threatqbeat")
+	if goos == "windows" {
+		bin += ".exe"
+	}
+	env := map[string]string{"GOOS": goos, "GOARCH": goarch}
+	if err := sh.RunWithV(env, "go", "build", "-ldflags", "-s -w "+stampFlags(), "-o", bin, "."); err != nil {
+		return err
+	}
+	path, err := packaging.Archive(packaging.Options{
+		Root: ".", Binary: bin, Version: version.GetDefaultVersion(), OS: goos, Arch: goarch, OutDir: "build",
+	})
+	if err != nil {
+		return err
+	}
+	entries, err := packaging.Contents(path)
+	if err != nil {
+		return err
+	}
+	fmt.Println(path)
+	for _, e := range entries {
+		fmt.Printf("  %04o %10d %s\n", e.Mode, e.Size, e.Name)
+	}
+	return nil
+}
+
+// Notice rewrites NOTICE from the modules linked into the binary.
+func Notice() error {
+	text, err := renderNotice()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile("NOTICE", []byte(text), 0o644)
+}
+
+func renderNotice() (string, error) {
+	def, err := packaging.Modules(".")
+	if err != nil {
+		return "", err
+	}
+	noagent, err := packaging.Modules(".", "noagent")
+	if err != nil {
+		return "", err
+	}
+	return packaging.RenderNotice(def, noagent), nil
+}
+
+// checkNotice fails when NOTICE differs from a fresh rendering.
+func checkNotice() error {
+	want, err := renderNotice()
+	if err != nil {
+		return err
+	}
+	got, err := os.ReadFile("NOTICE")
+	if err != nil {
+		return err
+	}
+	if string(got) != want {
+		return errors.New("NOTICE does not match the linked modules: run `go run mage.go notice`")
+	}
+	return nil
+}
+
+// goEnv is a go env setting (GOOS, GOARCH), honouring the environment.
+func goEnv(key string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	v, _ := sh.Output("go", "env", key)
+	return v
 }

@@ -81,6 +81,12 @@ func (in *input) loop(ctx context.Context, id, cursor string, client beat.Client
 		err := w.run(ctx)
 		stats.runDurationMS.Set(in.now().Sub(start).Milliseconds())
 		if ctx.Err() != nil {
+			if in.cfg.RunOnce {
+				// Stopped mid-run: say so when events are still unacknowledged.
+				if werr := tr.wait(ctx); werr != nil {
+					return fmt.Errorf("collection %s: stopped before all events were acknowledged: %w", id, werr)
+				}
+			}
 			return nil
 		}
 		if err != nil {

@@ -135,6 +135,11 @@ func (t *tracker) wait(ctx context.Context) error {
 	idle := t.idle
 	t.mu.Unlock()
 	select {
+	case <-idle: // preferred when ctx has ended too
+		return nil
+	default:
+	}
+	select {
 	case <-idle:
 		return nil
 	case <-ctx.Done():

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -89,6 +90,9 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 		case threatq.IsAuth(err):
 			fmt.Fprintf(out, "  collection %s: ERROR %s\n", col.ID, err)
 			return fmt.Errorf("ThreatQ refused the credentials (check client_id, client_secret and token_url): %w", err)
+		case unreachable(err):
+			fmt.Fprintf(out, "  collection %s: ERROR %s\n", col.ID, err)
+			return fmt.Errorf("cannot reach ThreatQ at %s (check url, token_url, proxy and ssl settings, and that ThreatQ is up): %w", redactURL(cfg.URL), err)
 		case err != nil:
 			hint := ""
 			if ae := (*threatq.APIError)(nil); errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
@@ -108,6 +112,18 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 		return fmt.Errorf("%d of %d collections failed: %s", len(failed), len(cfg.Collections), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// unreachable reports an error of the connection itself (refused, DNS,
+// timeout, TLS handshake) rather than an answer from ThreatQ.
+func unreachable(err error) bool {
+	var ae *threatq.APIError
+	if errors.As(err, &ae) {
+		return false
+	}
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne)
 }
 
 // typeCounts summarises the ThreatQ indicator types of a page, most
