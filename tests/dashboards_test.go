@@ -22,6 +22,7 @@ import (
 
 	"github.com/threatqbeat/threatqbeat/include"
 	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
+	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 
@@ -358,16 +359,19 @@ func readImport(r *http.Request) ([]map[string]any, error) {
 
 // TestSetupDashboardsImportsIntoKibana runs `setup --dashboards` against a
 // Kibana double and checks that every saved object under _meta/kibana was
-// imported, in the encoding Kibana's import API expects.
+// imported, in the encoding Kibana's import API expects, and that
+// Elasticsearch was left alone.
 func TestSetupDashboardsImportsIntoKibana(t *testing.T) {
 	kb := &kibanaDouble{}
 	srv := httptest.NewServer(kb)
 	defer srv.Close()
+	es := estest.New(estest.Options{})
+	defer es.Close()
 	dir, err := filepath.Abs(filepath.Dir(kibanaDir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := newBeat(t, fmt.Sprintf("output.file:\n  path: %q\n", t.TempDir()))
+	b := newBeat(t, fmt.Sprintf("output.elasticsearch.hosts: [%q]\n", es.URL))
 	out, err := b.command(timeout(t, 2*time.Minute), "setup", "--dashboards",
 		"-E", "setup.kibana.host="+srv.URL, "-E", "setup.dashboards.directory="+dir).CombinedOutput()
 	if err != nil {
@@ -375,6 +379,9 @@ func TestSetupDashboardsImportsIntoKibana(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "Loaded dashboards") {
 		t.Errorf("setup did not report the dashboards:\n%s", out)
+	}
+	if reqs := estest.Summary(es.Requests()); len(reqs) > 0 {
+		t.Errorf("setup --dashboards sent requests to Elasticsearch: %v", reqs)
 	}
 
 	kb.mu.Lock()

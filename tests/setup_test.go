@@ -133,7 +133,6 @@ func TestSetupFlagsSelectSteps(t *testing.T) {
 		{[]string{"--pipelines"}, setupRequests[:2]},
 		{[]string{"--index-management"}, setupRequests[2:8]},
 		{[]string{"--index-management", "--transforms"}, setupRequests[2:]},
-		{[]string{"--dashboards"}, []string{}},
 	} {
 		t.Run(strings.Join(tc.flags, " "), func(t *testing.T) {
 			es := estest.New(estest.Options{})
