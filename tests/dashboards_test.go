@@ -189,6 +189,31 @@ func TestDashboardsAreValidSavedObjects(t *testing.T) {
 		}
 	}
 
+	// Data views filter time on a date field; date histograms use one.
+	fields, err := mapping.LoadFields([]byte(include.Fields))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, o := range objs {
+		var dates []string
+		if tf, ok := o.Attributes["timeFieldName"].(string); ok {
+			dates = append(dates, tf)
+		}
+		if vs, ok := o.Attributes["visState"].(map[string]any); ok {
+			aggs, _ := vs["aggs"].([]any)
+			for _, a := range aggs {
+				if a.(map[string]any)["type"] == "date_histogram" {
+					dates = append(dates, a.(map[string]any)["params"].(map[string]any)["field"].(string))
+				}
+			}
+		}
+		for _, f := range dates {
+			if fd := fields.GetField(f); fd == nil || fd.Type != "date" {
+				t.Errorf("%s: %s is used as a time field but is not a date in fields.yml", key, f)
+			}
+		}
+	}
+
 	// Every field is declared in fields.yml (or set by the transform).
 	declared := declaredFields(t)
 	for key, o := range objs {
