@@ -39,7 +39,7 @@ func TestStatsShowCollectionCounters(t *testing.T) {
 			} `json:"threatq"`
 		}
 		if s := get("http://" + addr + "/stats"); s != "" && json.Unmarshal([]byte(s), &doc) == nil {
-			if c := doc.ThreatQ.Collections["col-e2e"]; num(c["indicators_fetched"]) > 0 && num(c["indicators_acked"]) > 0 {
+			if c := doc.ThreatQ.Collections["col-e2e"]; num(c["indicators_acked"]) > 0 && num(c["cursor_stored_unix_ms"]) > 0 {
 				counters = c
 				break
 			}
@@ -58,9 +58,6 @@ func TestStatsShowCollectionCounters(t *testing.T) {
 	}
 	if num(counters["collection_total"]) != 3000 {
 		t.Errorf("collection_total = %v, want 3000", counters["collection_total"])
-	}
-	if num(counters["cursor_stored_unix_ms"]) == 0 {
-		t.Errorf("cursor_stored_unix_ms is 0 although indicators were acknowledged: %v", counters)
 	}
 	apiErrors, _ := counters["api_errors"].(map[string]any)
 	for _, kind := range []string{"auth", "rate_limit", "server", "client", "decode", "network"} {
