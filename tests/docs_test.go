@@ -132,27 +132,38 @@ func commandsIn(name string, page []byte) []docCommand {
 	return out
 }
 
+// globalValueFlags are libbeat's global flags that take a value and that
+// every end-to-end test passes already (newBeat sets the home directory and
+// the config file): a page may show them with any value.
+var globalValueFlags = map[string]bool{
+	"-c": true, "--c": true, "-path.home": true, "--path.home": true, "-path.config": true, "--path.config": true,
+	"-path.data": true, "--path.data": true, "-path.logs": true, "--path.logs": true,
+}
+
 // commandSignature reduces a command to what a test must pass to the
 // binary: the words before the first flag (subcommands and their
 // arguments) in order, then the flags sorted, `-E key=value` kept as `-E`
-// and `key=`. Values of flags (`--dir out`) and `-e` (log to stderr) are
-// left out.
+// and `key=`. Values of flags (`--dir out`), `-e` (log to stderr) and the
+// global path and config flags with their values are left out.
 func commandSignature(cmd string) (sig string, checked []string) {
 	words := strings.Fields(cmd)[1:]
 	var lead, flags []string
-	for i, w := range words {
-		w = strings.Trim(w, `"'`)
+	seenFlag := false
+	for i := 0; i < len(words); i++ {
+		w := strings.Trim(words[i], `"'`)
+		key, _, hasValue := strings.Cut(w, "=")
 		switch {
 		case w == "-e":
-		case strings.HasPrefix(w, "-"):
-			if k, _, ok := strings.Cut(w, "="); ok {
-				w = k
+		case globalValueFlags[key]:
+			if !hasValue {
+				i++ // the value
 			}
-			flags = append(flags, w)
-		case strings.Contains(w, "="):
-			k, _, _ := strings.Cut(w, "=")
-			flags = append(flags, k+"=")
-		case len(flags) == 0 && !slices.ContainsFunc(words[:i], func(p string) bool { return strings.HasPrefix(p, "-") }):
+		case strings.HasPrefix(w, "-"):
+			flags = append(flags, key)
+			seenFlag = true
+		case hasValue:
+			flags = append(flags, key+"=")
+		case !seenFlag:
 			lead = append(lead, w)
 		}
 	}
@@ -246,6 +257,7 @@ func TestDocsCommandExtraction(t *testing.T) {
 		"sudo /usr/share/threatqbeat/bin/threatqbeat setup --dashboards \\\n" +
 		"  -E setup.kibana.host=https://k:5601\n" +
 		"$ threatqbeat export transform --dir out\n" +
+		"threatqbeat -c /etc/threatqbeat/threatqbeat.yml --path.data=/var/lib/threatqbeat run -e\n" +
 		"systemctl start threatqbeat\n" +
 		"```\n\n" +
 		"```yaml\nthreatqbeat:\n  url: x\n```\n"
@@ -260,6 +272,7 @@ func TestDocsCommandExtraction(t *testing.T) {
 		"p.md:5 threatqbeat run",
 		"p.md:6 threatqbeat setup --dashboards -E setup.kibana.host=",
 		"p.md:8 threatqbeat export transform --dir",
+		"p.md:9 threatqbeat run",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("extracted\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
