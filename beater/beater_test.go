@@ -326,6 +326,6 @@ func TestProgressIsReportedDuringAndAfterARun(t *testing.T) {
 		require.False(t, p.Done)
 		require.LessOrEqual(t, p.Fetched, int64(2500))
 	}
-	require.Regexp(t, `^collection c1: \d+ of 2500 indicators \(\d+ %\), \d+/s$`, reports[0].String())
-	require.Contains(t, last.String(), "2500 of 2500 indicators (100 %)")
+	require.Regexp(t, `^collection c1: [\d ]+ of 2 500 indicators \(\d+ %\), [\d ]+/s$`, reports[0].String())
+	require.Contains(t, last.String(), "2 500 of 2 500 indicators (100 %)")
 }

@@ -37,8 +37,11 @@ func (in *input) runCollection(ctx context.Context, pipeline beat.Pipeline, id s
 	tr := newTracker(func(c string) {
 		if err := in.store.Save(id, c); err != nil {
 			log.Errorw("cannot store cursor; a restart will fetch these pages again", "error", err)
+			return
 		}
+		stats.cursorMoved(in.now())
 	}, func(n int) { stats.acked.Add(uint64(n)) })
+	stats.observe(tr)
 	cc, err := in.clientConfig(tr)
 	if err == nil {
 		var client beat.Client

@@ -1,12 +1,20 @@
 package beater
 
 import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
 	"github.com/elastic/elastic-agent-libs/monitoring"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq"
 )
 
 // collectionStats are the per-collection counters, registered in libbeat's
 // stats registry under threatq.collections.<id> so that the HTTP /stats
-// endpoint and Elastic monitoring show them.
+// endpoint and Elastic monitoring show them. docs/troubleshooting.md lists
+// them.
 type collectionStats struct {
 	pages         *monitoring.Uint
 	fetched       *monitoring.Uint
@@ -23,7 +31,20 @@ type collectionStats struct {
 
 	fullPassPublished *monitoring.Int // indicators published by the last full pass
 	fullPassTotal     *monitoring.Int // ThreatQ's total at the end of that pass
+
+	// apiErrors counts failed ThreatQ requests by kind (api_errors.<kind>).
+	apiErrors map[string]*monitoring.Uint
+	// cursorStored is the unix ms at which the cursor last moved.
+	cursorStored *monitoring.Int
+	// lagPages reports the pages fetched and not yet fully acknowledged
+	// (set by observe; nil until then).
+	lagPages atomic.Pointer[func() int]
 }
+
+// apiErrorKinds are the kinds of failed ThreatQ requests counted under
+// api_errors: threatq.APIError.Kind's, plus network for failures of the
+// round trip itself (connection refused or reset, timeout).
+var apiErrorKinds = [...]string{"auth", "rate_limit", "server", "client", "decode", "network"}
 
 // subRegistry returns the child registry name of parent, creating it.
 func subRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {
@@ -45,7 +66,7 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 		}
 		reg = parent.NewRegistry(collection)
 	}
-	return &collectionStats{
+	s := &collectionStats{
 		pages:         monitoring.NewUint(reg, "pages_fetched"),
 		fetched:       monitoring.NewUint(reg, "indicators_fetched"),
 		published:     monitoring.NewUint(reg, "indicators_published"),
@@ -61,7 +82,21 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 
 		fullPassPublished: monitoring.NewInt(reg, "full_pass_published"),
 		fullPassTotal:     monitoring.NewInt(reg, "full_pass_total"),
+
+		apiErrors:    map[string]*monitoring.Uint{},
+		cursorStored: monitoring.NewInt(reg, "cursor_stored_unix_ms"),
 	}
+	errReg := reg.NewRegistry("api_errors")
+	for _, k := range apiErrorKinds {
+		s.apiErrors[k] = monitoring.NewUint(errReg, k)
+	}
+	monitoring.NewFunc(reg, "cursor_lag_pages", func(_ monitoring.Mode, v monitoring.Visitor) {
+		v.OnInt(int64(s.cursorLagPages()))
+	})
+	monitoring.NewFunc(reg, "cursor_lag_indicators", func(_ monitoring.Mode, v monitoring.Visitor) {
+		v.OnInt(s.cursorLagIndicators())
+	})
+	return s
 }
 
 // Counts are a collection's indicator counters.
@@ -71,4 +106,79 @@ type Counts struct {
 
 func (s *collectionStats) counts() Counts {
 	return Counts{Fetched: s.fetched.Get(), Published: s.published.Get(), Rejected: s.rejected.Get(), Acked: s.acked.Get()}
+}
+
+// retried counts a ThreatQ request that failed and is tried again
+// (threatq.Walk.OnRetry).
+func (s *collectionStats) retried(err error, _ time.Duration) {
+	s.retries.Inc()
+	s.apiError(err)
+}
+
+// failed counts a run that ended with err, and err's kind when ThreatQ's
+// answer (or the way to it) was the problem.
+func (s *collectionStats) failed(err error) {
+	s.errors.Inc()
+	s.apiError(err)
+}
+
+// apiError counts err under api_errors.<kind>; errors that are not about a
+// request (cancellation, page limit, cursor loop) are not counted.
+func (s *collectionStats) apiError(err error) {
+	if c := s.apiErrors[apiErrorKind(err)]; c != nil {
+		c.Inc()
+	}
+}
+
+// apiErrorKind classifies a ThreatQ request failure: one of apiErrorKinds,
+// or "" when err is not a failed request.
+func apiErrorKind(err error) string {
+	var ae *threatq.APIError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, threatq.ErrPageCap), errors.Is(err, threatq.ErrCursorLoop):
+		return ""
+	case threatq.IsAuth(err):
+		return "auth"
+	case errors.As(err, &ae):
+		return ae.Kind()
+	default:
+		return "network"
+	}
+}
+
+// observe makes cursor_lag_pages report tr's pages that are fetched and not
+// yet fully acknowledged.
+func (s *collectionStats) observe(tr *tracker) {
+	f := tr.pendingPages
+	s.lagPages.Store(&f)
+}
+
+// cursorMoved records that the stored cursor advanced at t.
+func (s *collectionStats) cursorMoved(t time.Time) { s.cursorStored.Set(t.UnixMilli()) }
+
+// cursorLagPages is how many pages the stored cursor is behind the last
+// fetched page: pages published and not yet fully acknowledged.
+func (s *collectionStats) cursorLagPages() int {
+	if f := s.lagPages.Load(); f != nil {
+		return (*f)()
+	}
+	return 0
+}
+
+// cursorLagIndicators is how many published indicators are not yet
+// acknowledged by the output (a restart would fetch them again).
+func (s *collectionStats) cursorLagIndicators() int64 {
+	acked := s.acked.Get()
+	published := s.published.Get()
+	if acked >= published {
+		return 0
+	}
+	return int64(published - acked)
+}
+
+// pendingPages is the number of pages begun and not yet committed.
+func (t *tracker) pendingPages() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.pending)
 }

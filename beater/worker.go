@@ -59,7 +59,7 @@ func (p Progress) String() string {
 	if p.Total > 0 {
 		pct = fmt.Sprintf(" (%d %%)", min(100, p.Fetched*100/p.Total))
 	}
-	return fmt.Sprintf("collection %s: %d of %d indicators%s, %.0f/s", p.Collection, p.Fetched, p.Total, pct, p.Rate())
+	return fmt.Sprintf("collection %s: %s of %s indicators%s, %s/s", p.Collection, thousands(p.Fetched), thousands(p.Total), pct, thousands(int64(p.Rate())))
 }
 
 // run drains every page after the worker's cursor. Events are published as
@@ -69,7 +69,7 @@ func (w *worker) run(ctx context.Context) error {
 	fullPass := w.cursor == "" || w.cursor == threatq.StartCursor
 	published := w.stats.published.Get()
 	walk := w.api.Walk(w.collection, w.cursor)
-	walk.OnRetry = func(error, time.Duration) { w.stats.retries.Inc() }
+	walk.OnRetry = w.stats.retried
 	p := Progress{Collection: w.collection}
 	lastReport := start
 	missingWarned := false
@@ -80,7 +80,7 @@ func (w *worker) run(ctx context.Context) error {
 			break
 		}
 		if err != nil {
-			w.stats.errors.Inc()
+			w.stats.failed(err)
 			return err
 		}
 		w.stats.pages.Inc()

@@ -27,6 +27,10 @@ func Settings() instance.Settings {
 		// Lets the template use the wildcard and match_only_text types of
 		// Elasticsearch's default (basic) distribution, as ECS asks for URLs.
 		ElasticLicensed: true,
+		// `setup --dashboards` imports the saved objects of
+		// <path.home>/kibana/7 (_meta/kibana/7 in the source tree; set
+		// setup.dashboards.directory to load them from elsewhere).
+		HasDashboards: true,
 		// agent.* metadata only: ecs.version is set by the mapping (the
 		// default modifier would overwrite it with libbeat's older ECS
 		// version), and host.* would describe the machine threatqbeat runs

@@ -1,0 +1,373 @@
+package tests
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
+)
+
+// docCommandTests maps every threatqbeat command that README.md and
+// docs/*.md show in a shell block to the end-to-end test that runs it. The
+// key is the command's signature (see commandSignature). TestDocsCommandsAreTested
+// fails when a page shows a command missing here, and when the test named
+// here does not exist or does not pass the command's words and flags to the
+// binary.
+var docCommandTests = map[string]string{
+	"threatqbeat demo":                                       "TestDemoInEmptyDirectory",
+	"threatqbeat keystore create":                            "TestClientSecretFromKeystore",
+	"threatqbeat keystore add THREATQ_CLIENT_SECRET":         "TestClientSecretFromKeystore",
+	"threatqbeat keystore add THREATQ_CLIENT_SECRET --force": "TestKeystoreSecretCanBeReplaced",
+	"threatqbeat test config":                                "TestDocsConfigPassesTestConfig",
+	"threatqbeat run":                                        "TestRunSyncsEveryIndicatorToFileOutput",
+	"threatqbeat setup":                                      "TestSetupInstallsEverythingThenChangesNothing",
+	"threatqbeat setup --transforms":                         "TestSetupUpgradesTheTransform",
+	"threatqbeat setup --index-management":                   "TestSetupFlagsSelectSteps",
+	"threatqbeat setup --pipelines":                          "TestSetupFlagsSelectSteps",
+	"threatqbeat setup --index-management --transforms":      "TestSetupFlagsSelectSteps",
+	"threatqbeat setup --dashboards -E -E setup.dashboards.directory= setup.kibana.host=": "TestSetupDashboardsImportsIntoKibana",
+	"threatqbeat export template":        "TestExportWithoutElasticsearch",
+	"threatqbeat export ilm-policy":      "TestExportWithoutElasticsearch",
+	"threatqbeat export pipeline":        "TestExportWithoutElasticsearch",
+	"threatqbeat export transform":       "TestExportWithoutElasticsearch",
+	"threatqbeat export transform --dir": "TestExportWithoutElasticsearch",
+	"threatqbeat version":                "TestVersionNamesThreatqbeat",
+}
+
+// docCommand is one threatqbeat command shown in a page.
+type docCommand struct {
+	where string // file:line
+	text  string
+}
+
+// shellFence reports whether a code fence opens a shell block.
+func shellFence(line string) bool {
+	info := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "```"))
+	return slices.Contains([]string{"sh", "shell", "bash", "console", "powershell", "ps1", "cmd"}, strings.ToLower(info))
+}
+
+// docCommands extracts the threatqbeat commands of the shell blocks of
+// README.md and docs/*.md (pages not written yet are simply absent).
+func docCommands(t *testing.T) []docCommand {
+	t.Helper()
+	files, err := filepath.Glob("../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append([]string{"../README.md"}, files...)
+	var out []docCommand
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, commandsIn(filepath.Base(f), data)...)
+	}
+	return out
+}
+
+// commandsIn returns the threatqbeat commands of the shell blocks of one
+// page: lines (joined over trailing backslashes) split at &&, || and ;,
+// whose first word is threatqbeat (any path to it, sudo allowed) or
+// `go run .`.
+func commandsIn(name string, page []byte) []docCommand {
+	var out []docCommand
+	sc := bufio.NewScanner(bytes.NewReader(page))
+	inFence, shell, lineNo, start := false, false, 0, 0
+	pending := ""
+	for sc.Scan() {
+		lineNo++
+		line := sc.Text()
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inFence = !inFence
+			shell = inFence && shellFence(line)
+			pending = ""
+			continue
+		}
+		if !shell {
+			continue
+		}
+		if pending == "" {
+			start = lineNo
+		}
+		text := strings.TrimSpace(line)
+		if before, ok := strings.CutSuffix(text, `\`); ok {
+			pending += before + " "
+			continue
+		}
+		text, pending = pending+text, ""
+		if i := strings.Index(text, " #"); i >= 0 {
+			text = text[:i]
+		}
+		text = strings.TrimPrefix(text, "$ ")
+		text = strings.ReplaceAll(strings.ReplaceAll(text, "&&", ";"), "||", ";")
+		for _, part := range strings.Split(text, ";") {
+			words := strings.Fields(part)
+			if len(words) > 0 && words[0] == "sudo" {
+				words = words[1:]
+			}
+			switch {
+			case len(words) > 0 && strings.TrimSuffix(filepath.Base(words[0]), ".exe") == "threatqbeat":
+				words = words[1:]
+			case len(words) > 2 && words[0] == "go" && words[1] == "run" && words[2] == ".":
+				words = words[3:]
+			default:
+				continue
+			}
+			out = append(out, docCommand{where: fmt.Sprintf("%s:%d", name, start), text: strings.Join(append([]string{"threatqbeat"}, words...), " ")})
+		}
+	}
+	return out
+}
+
+// globalValueFlags are libbeat's global flags that take a value and that
+// every end-to-end test passes already (newBeat sets the home directory and
+// the config file): a page may show them with any value.
+var globalValueFlags = map[string]bool{
+	"-c": true, "--c": true, "-path.home": true, "--path.home": true, "-path.config": true, "--path.config": true,
+	"-path.data": true, "--path.data": true, "-path.logs": true, "--path.logs": true,
+}
+
+// commandSignature reduces a command to what a test must pass to the
+// binary: the words before the first flag (subcommands and their
+// arguments) in order, then the flags sorted, `-E key=value` kept as `-E`
+// and `key=`. Values of flags (`--dir out`), `-e` (log to stderr) and the
+// global path and config flags with their values are left out.
+func commandSignature(cmd string) (sig string, checked []string) {
+	words := strings.Fields(cmd)[1:]
+	var lead, flags []string
+	seenFlag := false
+	for i := 0; i < len(words); i++ {
+		w := strings.Trim(words[i], `"'`)
+		key, _, hasValue := strings.Cut(w, "=")
+		switch {
+		case w == "-e":
+		case globalValueFlags[key]:
+			if !hasValue {
+				i++ // the value
+			}
+		case strings.HasPrefix(w, "-"):
+			flags = append(flags, key)
+			seenFlag = true
+		case hasValue:
+			flags = append(flags, key+"=")
+		case !seenFlag:
+			lead = append(lead, w)
+		}
+	}
+	sort.Strings(flags)
+	checked = append(lead, flags...)
+	return strings.Join(append([]string{"threatqbeat"}, checked...), " "), checked
+}
+
+// testLiterals returns the string literals in the body of every Test
+// function of this package, by function name.
+func testLiterals(t *testing.T) map[string][]string {
+	t.Helper()
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	out := map[string][]string{}
+	for _, f := range files {
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") || fn.Body == nil {
+				continue
+			}
+			lits := []string{}
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+					if s, err := strconv.Unquote(bl.Value); err == nil {
+						lits = append(lits, s)
+					}
+				}
+				return true
+			})
+			out[fn.Name.Name] = lits
+		}
+	}
+	return out
+}
+
+// passes reports whether a test's literals hold one of a command's
+// signature words: the word itself, a literal starting with key= for -E
+// settings, or the word among a literal's space-separated words.
+func passes(lits []string, word string) bool {
+	for _, l := range lits {
+		if l == word || strings.HasSuffix(word, "=") && strings.HasPrefix(l, word) || slices.Contains(strings.Fields(l), word) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDocsCommandsAreTested(t *testing.T) {
+	cmds := docCommands(t)
+	if len(cmds) < 5 {
+		t.Fatalf("found only %d threatqbeat commands in README.md and docs/*.md: %v", len(cmds), cmds)
+	}
+	for _, c := range cmds {
+		sig, _ := commandSignature(c.text)
+		if _, ok := docCommandTests[sig]; !ok {
+			t.Errorf("%s shows `%s` (signature %q), which no test is known to run: write an end-to-end test that runs it and add it to docCommandTests", c.where, c.text, sig)
+		}
+	}
+	lits := testLiterals(t)
+	for sig, test := range docCommandTests {
+		got, ok := lits[test]
+		if !ok {
+			t.Errorf("docCommandTests: %q names %s, which does not exist in tests/", sig, test)
+			continue
+		}
+		if again, _ := commandSignature(sig); again != sig {
+			t.Errorf("docCommandTests: key %q is not a signature; write it as %q", sig, again)
+		}
+		_, words := commandSignature(sig)
+		for _, w := range words {
+			if !passes(got, w) {
+				t.Errorf("docCommandTests: %s does not pass %q to threatqbeat, so it does not run `%s`", test, w, sig)
+			}
+		}
+	}
+}
+
+func TestDocsCommandExtraction(t *testing.T) {
+	page := "Text `threatqbeat inline` is not a command.\n\n" +
+		"```sh\n" +
+		"go run . demo      # comment\n" +
+		"./threatqbeat test config && ./threatqbeat run -e\n" +
+		"sudo /usr/share/threatqbeat/bin/threatqbeat setup --dashboards \\\n" +
+		"  -E setup.kibana.host=https://k:5601\n" +
+		"$ threatqbeat export transform --dir out\n" +
+		"threatqbeat -c /etc/threatqbeat/threatqbeat.yml --path.data=/var/lib/threatqbeat run -e\n" +
+		"systemctl start threatqbeat\n" +
+		"```\n\n" +
+		"```yaml\nthreatqbeat:\n  url: x\n```\n"
+	var got []string
+	for _, c := range commandsIn("p.md", []byte(page)) {
+		sig, _ := commandSignature(c.text)
+		got = append(got, c.where+" "+sig)
+	}
+	want := []string{
+		"p.md:4 threatqbeat demo",
+		"p.md:5 threatqbeat test config",
+		"p.md:5 threatqbeat run",
+		"p.md:6 threatqbeat setup --dashboards -E setup.kibana.host=",
+		"p.md:8 threatqbeat export transform --dir",
+		"p.md:9 threatqbeat run",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("extracted\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// An untested command is reported.
+	if _, ok := docCommandTests["threatqbeat export dashboard"]; ok {
+		t.Fatal("the untested example became a tested command; pick another")
+	}
+}
+
+// readmeConfig returns the YAML block of README.md that configures
+// threatqbeat and the Elasticsearch output.
+func readmeConfig(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range strings.Split(string(data), "```yaml")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		if strings.Contains(block, "threatqbeat:") && strings.Contains(block, "output.elasticsearch:") {
+			var lines []string
+			for _, l := range strings.Split(strings.Trim(block, "\n"), "\n") {
+				lines = append(lines, strings.TrimPrefix(l, "   "))
+			}
+			return strings.Join(lines, "\n") + "\n"
+		}
+	}
+	t.Fatal("README.md has no YAML block with threatqbeat: and output.elasticsearch:")
+	return ""
+}
+
+// TestDocsConfigPassesTestConfig runs `threatqbeat test config` on the
+// configuration README.md shows, and checks that the command refuses a
+// broken one.
+func TestDocsConfigPassesTestConfig(t *testing.T) {
+	cfg := readmeConfig(t)
+	b := newBeat(t, cfg)
+	cmd := b.command(timeout(t, time.Minute), "test", "config")
+	cmd.Env = append(os.Environ(), "THREATQ_CLIENT_SECRET=s3cret", "ES_API_KEY=id:key")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Config OK") {
+		t.Fatalf("test config on the README configuration: %v\n%s\n%s", err, out, cfg)
+	}
+
+	broken := newBeat(t, strings.Replace(cfg, "ioc_expiration_duration: 90d", "ioc_expiration_duration: 90s", 1))
+	cmd = broken.command(timeout(t, time.Minute), "test", "config")
+	cmd.Env = append(os.Environ(), "THREATQ_CLIENT_SECRET=s3cret", "ES_API_KEY=id:key")
+	out, err = cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "threatqbeat.ioc_expiration_duration") {
+		t.Fatalf("test config accepted an invalid ioc_expiration_duration or did not name it: %v\n%s", err, out)
+	}
+}
+
+// TestKeystoreSecretCanBeReplaced replaces the client secret in the
+// keystore with `keystore add --force`, as docs/troubleshooting.md shows,
+// and syncs with the new one.
+func TestKeystoreSecretCanBeReplaced(t *testing.T) {
+	const secret = "the-rotated-secret"
+	sim := threatqtest.New(threatqtest.Options{ClientID: "ks-client", ClientSecret: secret})
+	defer sim.Close()
+	sim.SetCollection("col-e2e", threatqtest.Generate(50, 7, genStart))
+
+	out := t.TempDir()
+	b := newBeat(t, fmt.Sprintf(`threatqbeat:
+  url: %q
+  client_id: ks-client
+  client_secret: ${THREATQ_CLIENT_SECRET}
+  collections: [{id: col-e2e}]
+  run_once: true
+output.file:
+  path: %q
+`, sim.URL(), out))
+	ctx := timeout(t, time.Minute)
+	if o, err := b.command(ctx, "keystore", "create").CombinedOutput(); err != nil {
+		t.Fatalf("keystore create: %v\n%s", err, o)
+	}
+	for _, step := range []struct {
+		value string
+		args  []string
+	}{
+		{"the-old-secret", []string{"keystore", "add", "THREATQ_CLIENT_SECRET", "--stdin"}},
+		{secret, []string{"keystore", "add", "THREATQ_CLIENT_SECRET", "--force", "--stdin"}},
+	} {
+		add := b.command(ctx, step.args...)
+		add.Stdin = strings.NewReader(step.value)
+		if o, err := add.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(step.args, " "), err, o)
+		}
+	}
+	logs, err := b.command(ctx, "run", "-e").CombinedOutput()
+	if err != nil {
+		t.Fatalf("run with the replaced secret: %v\n%s", err, tail(logs))
+	}
+	if n := len(readNDJSON(t, out)); n != 50 {
+		t.Fatalf("got %d events, want 50", n)
+	}
+}
