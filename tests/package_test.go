@@ -42,6 +42,18 @@ func TestPackageArchiveContents(t *testing.T) {
 		top + "docs/agent.md":             0o644,
 		top + "docs/service.md":           0o644,
 	}
+	// The Kibana saved objects, where setup --dashboards reads them.
+	kibana, err := filepath.Glob("../_meta/kibana/7/*/*.json")
+	if err != nil || len(kibana) == 0 {
+		t.Fatalf("no saved objects under _meta/kibana: %v", err)
+	}
+	for _, f := range kibana {
+		rel, _ := filepath.Rel("../_meta", f)
+		want[top+filepath.ToSlash(rel)] = 0o644
+		for d := filepath.Dir(rel); d != "."; d = filepath.Dir(d) {
+			want[top+filepath.ToSlash(d)+"/"] = 0o755
+		}
+	}
 	var listing []string
 	for _, e := range entries {
 		listing = append(listing, e.Name)

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -288,6 +289,31 @@ func TestSetupErrorNamesStepAndResource(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestSetupFromTheCommandLineWithAPIKey runs setup as docs/agent.md shows
+// it: no ThreatQ settings, the Elasticsearch host and an API key given with
+// -E. Every request carries the key.
+func TestSetupFromTheCommandLineWithAPIKey(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	b := newBeat(t, "logging.level: info\n")
+	out := b.run(t, true, "setup", "-e",
+		"-E", `output.elasticsearch.hosts=["`+es.URL+`"]`,
+		"-E", "output.elasticsearch.api_key=setup-id:setup-key")
+	reqs := es.Requests()
+	if diff := cmp.Diff(setupRequests, estest.Summary(reqs)); diff != "" {
+		t.Fatalf("setup requests (-want +got):\n%s\n%s", diff, out)
+	}
+	want := "ApiKey " + base64.StdEncoding.EncodeToString([]byte("setup-id:setup-key"))
+	for _, r := range reqs {
+		if r.Authorization != want {
+			t.Fatalf("%s sent Authorization %q, want the API key", r, r.Authorization)
+		}
+	}
+	if strings.Contains(out, "setup-key") {
+		t.Fatal("the API key is in the output")
 	}
 }
 

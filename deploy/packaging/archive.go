@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,6 +50,35 @@ var Files = []File{
 	{"docs/service.md", "docs/service.md", 0o644},
 }
 
+// Trees are repository directories every archive holds whole: the Kibana
+// saved objects go where `setup --dashboards` reads them by default,
+// <path.home>/kibana.
+var Trees = []File{
+	{"_meta/kibana", "kibana", 0o644},
+}
+
+// treeFiles lists the regular files below root/tree.Source as files of the
+// archive under tree.Name, in lexical order.
+func treeFiles(root string, tree File) ([]File, error) {
+	var out []File
+	base := filepath.Join(root, tree.Source)
+	err := filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(base, path)
+		if err != nil {
+			return err
+		}
+		out = append(out, File{Source: path, Name: tree.Name + "/" + filepath.ToSlash(rel), Mode: tree.Mode})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("package: list %s: %w", tree.Source, err)
+	}
+	return out, nil
+}
+
 // Name is the archive's base name without extension, also its top
 // directory: threatqbeat-<version>-<os>-<arch>.
 func (o Options) Name() string {
@@ -70,6 +100,13 @@ func Archive(o Options) (string, error) {
 	files := append([]File{{Source: o.Binary, Name: binName, Mode: 0o755}}, Files...)
 	for i := range files[1:] {
 		files[i+1].Source = filepath.Join(o.Root, files[i+1].Source)
+	}
+	for _, tree := range Trees {
+		more, err := treeFiles(o.Root, tree)
+		if err != nil {
+			return "", err
+		}
+		files = append(files, more...)
 	}
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		return "", fmt.Errorf("package: create %s: %w", o.OutDir, err)
@@ -95,11 +132,17 @@ func write(path string, o Options, files []File) error {
 	zw := gzip.NewWriter(f)
 	tw := tar.NewWriter(zw)
 	dirs := map[string]bool{}
-	addDir := func(name string) error {
+	var addDir func(name string) error
+	addDir = func(name string) error {
 		if dirs[name] {
 			return nil
 		}
 		dirs[name] = true
+		if parent := filepath.ToSlash(filepath.Dir(name)); parent != "." && parent != name {
+			if err := addDir(parent); err != nil {
+				return err
+			}
+		}
 		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: 0o755, ModTime: o.ModTime})
 	}
 	if err := addDir(o.Name()); err != nil {

@@ -45,6 +45,9 @@ type Request struct {
 	Path string
 	// Body is the request body (nil when empty).
 	Body json.RawMessage
+	// Authorization is the request's Authorization header ("" when none),
+	// so tests can check which credentials setup used.
+	Authorization string
 }
 
 // String renders "METHOD /path".
@@ -282,7 +285,7 @@ func (s *Server) Bulks() [][]byte {
 
 // record appends a request; the caller holds s.mu.
 func (s *Server) record(r *http.Request, body []byte) {
-	req := Request{Method: r.Method, Path: r.URL.RequestURI()}
+	req := Request{Method: r.Method, Path: r.URL.RequestURI(), Authorization: r.Header.Get("Authorization")}
 	if len(body) > 0 {
 		req.Body = append(json.RawMessage(nil), body...)
 	}
