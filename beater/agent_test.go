@@ -153,7 +153,16 @@ func TestAgentReloadReconfiguresWithoutRestart(t *testing.T) {
 	// Removed: the workers stop and ThreatQ sees no more requests.
 	require.NoError(t, h.a.Reload(nil))
 	require.Empty(t, h.a.running)
+	// A request already on the wire when the input stopped may still be
+	// counted by the simulator: wait until the count settles, then no new
+	// request may come.
 	n := h.sim.Stats().PageRequests
+	require.Eventually(t, func() bool {
+		m := h.sim.Stats().PageRequests
+		settled := m == n
+		n = m
+		return settled
+	}, 5*time.Second, 50*time.Millisecond)
 	require.Never(t, func() bool { return h.sim.Stats().PageRequests != n }, 200*time.Millisecond, 10*time.Millisecond,
 		"a removed input does not poll (interval here: 20 ms)")
 }
