@@ -61,23 +61,8 @@ type agentInput struct {
 
 // newAgentBeater is the Beater of a threatqbeat started by Elastic Agent.
 func newAgentBeater(b *beat.Beat, opts Options) *Beater {
-	log := b.Info.Logger
-	if log == nil {
-		log = logp.NewLogger("threatqbeat")
-	}
-	log = log.Named("threatq")
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.After == nil {
-		opts.After = time.After
-	}
-	if opts.DataDir == "" {
-		opts.DataDir = dataDir(b)
-	}
-	if opts.LogsDir == "" {
-		opts.LogsDir = logsDir(b)
-	}
+	log := beatLogger(b)
+	opts = opts.withDefaults(b)
 	bt := &Beater{opts: opts, log: log, health: newHealth(b.Manager), stats: map[string]*collectionStats{}}
 	bt.agent = &agentInputs{info: b.Info, opts: opts, log: log, health: bt.health, running: map[string]*agentInput{}}
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {

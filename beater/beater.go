@@ -68,26 +68,14 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 	if err := raw.Unpack(&cfg); err != nil {
 		return nil, fmt.Errorf("read threatqbeat configuration: %w", err)
 	}
-	log := b.Info.Logger
-	if log == nil {
-		log = logp.NewLogger("threatqbeat")
-	}
-	log = log.Named("threatq")
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.After == nil {
-		opts.After = time.After
-	}
+	log := beatLogger(b)
+	opts = opts.withDefaults(b)
 	if opts.HTTPClient == nil {
 		hc, err := cfg.Transport().Client()
 		if err != nil {
 			return nil, fmt.Errorf("configure HTTP client for threatqbeat.url: %w", err)
 		}
 		opts.HTTPClient = hc
-	}
-	if opts.LogsDir == "" {
-		opts.LogsDir = logsDir(b)
 	}
 	traced, err := setupTracer(cfg.Tracer, opts.LogsDir, opts.HTTPClient, log)
 	if err != nil {
@@ -96,9 +84,6 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 	opts.HTTPClient = traced
 	if cfg.SSL != nil && cfg.SSL.VerificationMode.String() == "none" {
 		log.Warn("threatqbeat.ssl.verification_mode is none: the ThreatQ server's certificate is not checked")
-	}
-	if opts.DataDir == "" {
-		opts.DataDir = dataDir(b)
 	}
 	store, err := NewCursorStore(opts.DataDir, opts.Now)
 	if err != nil {
@@ -117,6 +102,32 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 		return nil, err
 	}
 	return bt, nil
+}
+
+// beatLogger is the logger of threatqbeat's own code.
+func beatLogger(b *beat.Beat) *logp.Logger {
+	log := b.Info.Logger
+	if log == nil {
+		log = logp.NewLogger("threatqbeat")
+	}
+	return log.Named("threatq")
+}
+
+// withDefaults fills the dependencies left unset with the real ones.
+func (o Options) withDefaults(b *beat.Beat) Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.After == nil {
+		o.After = time.After
+	}
+	if o.DataDir == "" {
+		o.DataDir = dataDir(b)
+	}
+	if o.LogsDir == "" {
+		o.LogsDir = logsDir(b)
+	}
+	return o
 }
 
 // dataDir is <path.data>/threatq.
