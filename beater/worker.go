@@ -63,19 +63,22 @@ func (p Progress) String() string {
 }
 
 // run drains every page after the worker's cursor. Events are published as
-// each page arrives; the stored cursor moves as the output acknowledges them.
+// each page arrives, while the next page is fetched (see prefetcher); the
+// stored cursor moves as the output acknowledges them.
 func (w *worker) run(ctx context.Context) error {
 	start := w.now()
 	fullPass := w.cursor == "" || w.cursor == threatq.StartCursor
 	published := w.stats.published.Get()
 	walk := w.api.Walk(w.collection, w.cursor)
 	walk.OnRetry = func(error, time.Duration) { w.stats.retries.Inc() }
+	pages := prefetch(ctx, walk)
+	defer pages.stop()
 	p := Progress{Collection: w.collection}
 	lastReport := start
 	missingWarned := false
 	w.warning = ""
 	for {
-		page, err := walk.Next(ctx)
+		page, err := pages.next(ctx)
 		if errors.Is(err, threatq.ErrNoMorePages) {
 			break
 		}

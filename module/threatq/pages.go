@@ -143,8 +143,21 @@ func (c *Client) get(ctx context.Context, url, token string) ([]byte, error) {
 }
 
 // decodePage checks and decodes a 2xx body. Anything but a JSON object
-// whose data is an array (or empty) is an error, never an empty page.
+// whose data is an array (or empty) is an error, never an empty page. The
+// indicators of a page share the body's memory: scanPage decodes the usual
+// envelope without copying; encoding/json decodes (and explains) the rest.
 func decodePage(body []byte) (*Page, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed) {
+		if p, ok := scanPage(trimmed); ok {
+			return p, nil
+		}
+	}
+	return decodePageGeneral(body)
+}
+
+// decodePageGeneral is decodePage with encoding/json alone.
+func decodePageGeneral(body []byte) (*Page, error) {
 	bad := func(reason string) error {
 		return &APIError{Op: "decode page", Reason: reason, Body: trimBody(body)}
 	}
