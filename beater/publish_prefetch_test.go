@@ -88,7 +88,7 @@ func TestPrefetchStopReleasesTheFetcher(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, <-walk.fetchedCh)
 	require.Equal(t, 2, <-walk.fetchedCh) // page 2 fetched, not taken
-	p.stop()                               // returns: the fetcher is not stuck on the hand-over
+	p.stop()                              // returns: the fetcher is not stuck on the hand-over
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
