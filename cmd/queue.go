@@ -14,8 +14,8 @@ import (
 // the queue holds about four pages, so a page can be published while the
 // output sends the previous ones. docs/benchmarks.md has the measurements.
 var queueDefaults = map[string]any{
-	"queue.mem.events":           4096,
-	"queue.mem.flush.timeout":    "1s",
+	"queue.mem.events":        4096,
+	"queue.mem.flush.timeout": "1s",
 }
 
 // queueOverride applies queueDefaults under a configuration without a
