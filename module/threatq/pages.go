@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // StartCursor is the cursor mark of a first sync.
@@ -148,7 +150,7 @@ func (c *Client) get(ctx context.Context, url, token string) ([]byte, error) {
 // envelope without copying; encoding/json decodes (and explains) the rest.
 func decodePage(body []byte) (*Page, error) {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(trimmed) {
+	if len(trimmed) > 0 && trimmed[0] == '{' && jsonscan.Valid(trimmed) {
 		if p, ok := scanPage(trimmed); ok {
 			return p, nil
 		}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // scanPage is the fast path of decodePage. It decodes a body that
-// json.Valid accepted, without building a tree and without copying the
+// jsonscan.Valid accepted, without building a tree and without copying the
 // indicators: they are sub-slices of body. It handles the envelope every
 // ThreatQ page has (total a number, data an array, {} or null,
 // nextCursorMark a string, errors absent or null); for anything else it
@@ -147,27 +149,13 @@ func (s *scanner) consume(c byte) bool {
 // str reads a string literal and returns its content; simple is false when
 // the literal has an escape (or is not a string).
 func (s *scanner) str() (content []byte, simple bool) {
-	if !s.consume('"') {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return nil, false
 	}
-	start := s.i
-	simple = true
-	for s.i < len(s.b) {
-		j := bytes.IndexAny(s.b[s.i:], `"\`)
-		if j < 0 {
-			s.i = len(s.b)
-			return nil, false
-		}
-		s.i += j
-		if s.b[s.i] == '\\' {
-			simple = false
-			s.i += 2
-			continue
-		}
-		s.i++
-		return s.b[start : s.i-1], simple
-	}
-	return nil, false
+	start := s.i + 1
+	s.i = jsonscan.Skip(s.b, s.i)
+	content = s.b[start : s.i-1]
+	return content, bytes.IndexByte(content, '\\') < 0
 }
 
 // skipValue moves past one value; false at the end of the input.
@@ -175,39 +163,8 @@ func (s *scanner) skipValue() bool {
 	if s.i >= len(s.b) {
 		return false
 	}
-	switch s.b[s.i] {
-	case '"':
-		s.str()
-		return true
-	case '{', '[':
-		depth := 0
-		for s.i < len(s.b) {
-			switch s.b[s.i] {
-			case '"':
-				s.str()
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					s.i++
-					return true
-				}
-			}
-			s.i++
-		}
-		return false
-	default:
-		for s.i < len(s.b) {
-			switch s.b[s.i] {
-			case ',', '}', ']', ' ', '\t', '\r', '\n':
-				return true
-			}
-			s.i++
-		}
-		return true
-	}
+	s.i = jsonscan.Skip(s.b, s.i)
+	return true
 }
 
 // equalFold compares a member name with an ASCII field name the way
