@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // fieldErrors collects error.message: one message per dropped field, naming
@@ -53,7 +55,8 @@ func (e *fieldErrors) name(field string, n named) (string, bool) {
 	return s, ok
 }
 
-// decodeIndicator decodes raw into ind. It fails, wrapping ErrNotIndicator,
+// decodeIndicator decodes raw into ind: with decodeFast when it can, else
+// with encoding/json (both give the same result). It fails, wrapping ErrNotIndicator,
 // only when raw is not a JSON object. A member of an unexpected JSON kind
 // where an object or an array is required (e.g. "sources": "x") is skipped
 // by the decoder and reported in errs; encoding/json reports only the first
@@ -71,6 +74,18 @@ func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
 		_ = v.UnmarshalJSON(trimmed)
 		return fmt.Errorf("%w: JSON value is %s, not an object", ErrNotIndicator, v.kind)
 	}
+	if jsonscan.Valid(trimmed) {
+		if decodeFast(bytes.TrimRight(trimmed, " \t\r\n"), ind) {
+			return nil
+		}
+		*ind = indicator{}
+	}
+	return unmarshalIndicator(raw, ind, errs)
+}
+
+// unmarshalIndicator is decodeIndicator with encoding/json, for an object
+// (valid or not) that decodeFast left alone.
+func unmarshalIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
 	err := json.Unmarshal(raw, ind)
 	var typeErr *json.UnmarshalTypeError
 	switch {
