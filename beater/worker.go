@@ -99,6 +99,7 @@ func (w *worker) run(ctx context.Context) error {
 		}
 		w.publishPage(page)
 		w.cursor = page.NextCursor
+		page.Release() // the events hold copies; the body is reused
 		if now := w.now(); now.Sub(lastReport) >= progressEvery {
 			lastReport = now
 			p.Elapsed = now.Sub(start)

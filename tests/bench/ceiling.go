@@ -65,6 +65,7 @@ func ceilingPass(ctx context.Context, url string, pageSize, want int, mapToo boo
 				}
 			}
 		}
+		page.Release()
 	}
 	res.Seconds = time.Since(start).Seconds()
 	res.CPUSeconds = (selfCPU() - cpu0).Seconds()
