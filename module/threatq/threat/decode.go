@@ -80,7 +80,12 @@ func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
 		}
 		*ind = indicator{}
 	}
-	return unmarshalIndicator(raw, ind, errs)
+	// Through a copy, so that ind (on the caller's stack) does not escape
+	// to the heap because encoding/json takes it as an interface.
+	slow := new(indicator)
+	err := unmarshalIndicator(raw, slow, errs)
+	*ind = *slow
+	return err
 }
 
 // unmarshalIndicator is decodeIndicator with encoding/json, for an object
