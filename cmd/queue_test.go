@@ -19,6 +19,6 @@ func TestQueueDefaultsApplyOnlyWithoutQueueSection(t *testing.T) {
 		Timeout string `config:"queue.mem.flush.timeout"`
 	}
 	require.NoError(t, o.Config.Unpack(&got))
-	require.Equal(t, 4096, got.Events)
+	require.Equal(t, 2048, got.Events)
 	require.Equal(t, "1s", got.Timeout)
 }
