@@ -138,12 +138,24 @@ func (w *worker) report(p Progress) {
 	}
 }
 
-// publishPage maps and publishes every indicator of a page. Elements that
-// are not indicators are counted and logged, not published.
+// publishChunk is how many mapped events are handed to the pipeline at
+// once: a page of 10 000 indicators is not held as 10 000 events.
+const publishChunk = 500
+
+// publishPage maps and publishes every indicator of a page, publishChunk
+// events at a time. Elements that are not indicators are counted and
+// logged, not published.
 func (w *worker) publishPage(page *threatq.Page) {
 	mark := w.tracker.begin(page.NextCursor)
 	created := w.now().UTC()
-	events := make([]beat.Event, 0, len(page.Indicators))
+	events := make([]beat.Event, 0, min(publishChunk, len(page.Indicators)))
+	published := 0
+	flush := func() {
+		w.pub.PublishAll(events)
+		published += len(events)
+		clear(events) // the pipeline copied them; drop the references
+		events = events[:0]
+	}
 	for i, raw := range page.Indicators {
 		e, err := threat.Map(raw, w.settings, created)
 		if err != nil {
@@ -159,10 +171,15 @@ func (w *worker) publishPage(page *threatq.Page) {
 			Fields:    e.Fields,
 			Private:   mark,
 		})
+		if len(events) == publishChunk {
+			flush()
+		}
+	}
+	if len(events) > 0 {
+		flush()
 	}
 	w.stats.fetched.Add(uint64(len(page.Indicators)))
-	w.pub.PublishAll(events)
-	w.stats.published.Add(uint64(len(events)))
+	w.stats.published.Add(uint64(published))
 	w.tracker.seal(mark)
 }
 
