@@ -48,7 +48,7 @@ func BenchmarkDecodeIndicator(b *testing.B) {
 	for b.Loop() {
 		var ind indicator
 		var errs fieldErrors
-		if err := decodeIndicator(raw, &ind, &errs); err != nil {
+		if err := decodeIndicator(raw, false, &ind, &errs); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -61,7 +61,9 @@ func (e *fieldErrors) name(field string, n named) (string, bool) {
 // where an object or an array is required (e.g. "sources": "x") is skipped
 // by the decoder and reported in errs; encoding/json reports only the first
 // such member, later ones are skipped silently.
-func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
+//
+// valid says that raw is known to be valid JSON: the syntax check is skipped.
+func decodeIndicator(raw []byte, valid bool, ind *indicator, errs *fieldErrors) error {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	if len(trimmed) == 0 {
 		return fmt.Errorf("%w: empty input", ErrNotIndicator)
@@ -74,7 +76,7 @@ func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
 		_ = v.UnmarshalJSON(trimmed)
 		return fmt.Errorf("%w: JSON value is %s, not an object", ErrNotIndicator, v.kind)
 	}
-	if jsonscan.Valid(trimmed) {
+	if valid || jsonscan.Valid(trimmed) {
 		if decodeFast(bytes.TrimRight(trimmed, " \t\r\n"), ind) {
 			return nil
 		}

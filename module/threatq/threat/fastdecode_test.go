@@ -2,6 +2,8 @@ package threat
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -75,12 +77,12 @@ func compareDecoders(t *testing.T, raw []byte) {
 	t.Helper()
 	var fast, slow indicator
 	var fastErrs, slowErrs fieldErrors
-	fastErr := decodeIndicator(raw, &fast, &fastErrs)
+	fastErr := decodeIndicator(raw, false, &fast, &fastErrs)
 	var slowErr error
 	if trimmed := bytes.TrimLeft(raw, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
 		slowErr = unmarshalIndicator(raw, &slow, &slowErrs)
 	} else {
-		slowErr = decodeIndicator(raw, &slow, &slowErrs)
+		slowErr = decodeIndicator(raw, false, &slow, &slowErrs)
 	}
 	if (fastErr == nil) != (slowErr == nil) || (fastErr != nil && fastErr.Error() != slowErr.Error()) {
 		t.Fatalf("%s: errors differ: %v / %v", raw, fastErr, slowErr)
@@ -96,4 +98,32 @@ func FuzzFastDecode(f *testing.F) {
 		f.Add([]byte(in))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) { compareDecoders(t, raw) })
+}
+
+// TestMapValidJSONIsMap compares MapValidJSON with Map on every golden case
+// that is valid JSON and on generated indicators.
+func TestMapValidJSONIsMap(t *testing.T) {
+	var inputs [][]byte
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*", "indicator.json"))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if json.Valid(b) {
+			inputs = append(inputs, b)
+		}
+	}
+	for _, raw := range threatqtest.Generate(200, 9, fixedCreated) {
+		inputs = append(inputs, raw)
+	}
+	s := baseSettings()
+	s.PreserveOriginalEvent = true
+	for _, raw := range inputs {
+		want, wantErr := Map(raw, s, fixedCreated)
+		got, gotErr := MapValidJSON(raw, s, fixedCreated)
+		if !reflect.DeepEqual(want, got) || fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+			t.Fatalf("%s: MapValidJSON differs from Map", raw)
+		}
+	}
 }
