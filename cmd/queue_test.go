@@ -15,10 +15,12 @@ func TestQueueDefaultsApplyOnlyWithoutQueueSection(t *testing.T) {
 	require.False(t, o.Check(config.MustNewConfigFrom(map[string]any{"queue.mem.events": 8192})))
 
 	var got struct {
-		Events  int    `config:"queue.mem.events"`
-		Timeout string `config:"queue.mem.flush.timeout"`
+		Events    int    `config:"queue.mem.events"`
+		MinEvents int    `config:"queue.mem.flush.min_events"`
+		Timeout   string `config:"queue.mem.flush.timeout"`
 	}
 	require.NoError(t, o.Config.Unpack(&got))
 	require.Equal(t, 2048, got.Events)
+	require.Equal(t, 512, got.MinEvents)
 	require.Equal(t, "1s", got.Timeout)
 }
