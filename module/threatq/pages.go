@@ -156,11 +156,12 @@ func (c *Client) get(ctx context.Context, url, token string) (*bytes.Buffer, err
 	}
 	body := buf.Bytes()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		c.putBuffer(buf)
-		return nil, &APIError{
-			Op: "fetch page", StatusCode: resp.StatusCode, Body: trimBody(body),
+		err := &APIError{
+			Op: "fetch page", StatusCode: resp.StatusCode, Body: trimBody(body), // a copy
 			retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.opts.Now()),
 		}
+		c.putBuffer(buf)
+		return nil, err
 	}
 	if len(body) > maxPageBytes {
 		c.putBuffer(buf)
