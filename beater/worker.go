@@ -63,19 +63,22 @@ func (p Progress) String() string {
 }
 
 // run drains every page after the worker's cursor. Events are published as
-// each page arrives; the stored cursor moves as the output acknowledges them.
+// each page arrives, while the next page is fetched (see prefetcher); the
+// stored cursor moves as the output acknowledges them.
 func (w *worker) run(ctx context.Context) error {
 	start := w.now()
 	fullPass := w.cursor == "" || w.cursor == threatq.StartCursor
 	published := w.stats.published.Get()
 	walk := w.api.Walk(w.collection, w.cursor)
-	walk.OnRetry = w.stats.retried
+	walk.OnRetry = w.stats.retried // called from the prefetching goroutine
+	pages := prefetch(ctx, walk)
+	defer pages.stop()
 	p := Progress{Collection: w.collection}
 	lastReport := start
 	missingWarned := false
 	w.warning = ""
 	for {
-		page, err := walk.Next(ctx)
+		page, err := pages.next(ctx)
 		if errors.Is(err, threatq.ErrNoMorePages) {
 			break
 		}
@@ -96,6 +99,7 @@ func (w *worker) run(ctx context.Context) error {
 		}
 		w.publishPage(page)
 		w.cursor = page.NextCursor
+		page.Release() // the events hold copies; the body is reused
 		if now := w.now(); now.Sub(lastReport) >= progressEvery {
 			lastReport = now
 			p.Elapsed = now.Sub(start)
@@ -134,14 +138,26 @@ func (w *worker) report(p Progress) {
 	}
 }
 
-// publishPage maps and publishes every indicator of a page. Elements that
-// are not indicators are counted and logged, not published.
+// publishChunk is how many mapped events are handed to the pipeline at
+// once: a page of 10 000 indicators is not held as 10 000 events.
+const publishChunk = 500
+
+// publishPage maps and publishes every indicator of a page, publishChunk
+// events at a time. Elements that are not indicators are counted and
+// logged, not published.
 func (w *worker) publishPage(page *threatq.Page) {
 	mark := w.tracker.begin(page.NextCursor)
 	created := w.now().UTC()
-	events := make([]beat.Event, 0, len(page.Indicators))
+	events := make([]beat.Event, 0, min(publishChunk, len(page.Indicators)))
+	published := 0
+	flush := func() {
+		w.pub.PublishAll(events)
+		published += len(events)
+		clear(events) // the pipeline copied them; drop the references
+		events = events[:0]
+	}
 	for i, raw := range page.Indicators {
-		e, err := threat.Map(raw, w.settings, created)
+		e, err := threat.MapValidJSON(raw, w.settings, created) // the client checked the page
 		if err != nil {
 			w.stats.rejected.Inc()
 			w.log.Warnw("skipping element that is not a ThreatQ indicator", "collection", w.collection,
@@ -155,10 +171,15 @@ func (w *worker) publishPage(page *threatq.Page) {
 			Fields:    e.Fields,
 			Private:   mark,
 		})
+		if len(events) == publishChunk {
+			flush()
+		}
+	}
+	if len(events) > 0 {
+		flush()
 	}
 	w.stats.fetched.Add(uint64(len(page.Indicators)))
-	w.pub.PublishAll(events)
-	w.stats.published.Add(uint64(len(events)))
+	w.stats.published.Add(uint64(published))
 	w.tracker.seal(mark)
 }
 

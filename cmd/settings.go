@@ -3,6 +3,7 @@
 package cmd
 
 import (
+	"github.com/elastic/beats/v7/libbeat/cfgfile"
 	"github.com/elastic/beats/v7/libbeat/cmd/instance"
 	"github.com/elastic/beats/v7/libbeat/publisher/processing"
 	"github.com/elastic/beats/v7/libbeat/version"
@@ -35,10 +36,15 @@ func Settings() instance.Settings {
 		// default modifier would overwrite it with libbeat's older ECS
 		// version), and host.* would describe the machine threatqbeat runs
 		// on, not where an indicator was seen.
-		Processing: processing.MakeDefaultSupport(true, nil, processing.WithAgentMeta()),
+		// No event normalization: the mapping builds normalized events
+		// already (threat.TestEventsAreAlreadyNormalized), and normalizing
+		// copied every event.
+		Processing: processing.MakeDefaultSupport(false, nil, processing.WithAgentMeta()),
 		// The Elasticsearch output writes to logs-ti_threatq.threat-<namespace>
 		// and libbeat's own template loader stays off: threatqbeat installs
 		// its assets itself (see module/threatq/setup.Supporter).
 		IndexManagement: setup.IndexManagement,
+		// Memory queue defaults for bursts of a page (cmd/queue.go).
+		ConfigOverrides: []cfgfile.ConditionalOverride{queueOverride()},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/elastic/elastic-agent-libs/logp"
@@ -35,10 +36,11 @@ type Options struct {
 
 // Client talks to one ThreatQ instance. It is safe for concurrent use.
 type Client struct {
-	opts   Options
-	base   string
-	tokens *tokenSource
-	log    *logp.Logger
+	opts    Options
+	base    string
+	tokens  *tokenSource
+	log     *logp.Logger
+	buffers sync.Pool // *bytes.Buffer page bodies, see Page.Release
 }
 
 // New returns a Client.

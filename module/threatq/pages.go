@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // StartCursor is the cursor mark of a first sync.
@@ -25,8 +27,23 @@ type Page struct {
 	NextCursor string
 	// Total is the size of the whole collection as ThreatQ reports it.
 	Total int64
-	// Indicators are the raw elements of data, in order.
+	// Indicators are the raw elements of data, in order. They point into
+	// the response body: see Release.
 	Indicators []json.RawMessage
+
+	buf *bytes.Buffer // the body, returned to the client's pool by Release
+	c   *Client
+}
+
+// Release hands the page's memory back to the client for a later page. The
+// page and its indicators must not be used afterwards. Calling it is
+// optional (an unreleased page is garbage collected) and idempotent.
+func (p *Page) Release() {
+	if p == nil || p.buf == nil {
+		return
+	}
+	p.c.putBuffer(p.buf)
+	p.buf, p.Indicators = nil, nil
 }
 
 // Walk iterates over the pages of one collection from a cursor mark.
@@ -99,12 +116,17 @@ type rawPage struct {
 func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry func(error, time.Duration)) (*Page, error) {
 	var page *Page
 	err := c.withRetry(ctx, onRetry, func(ctx context.Context, token string) error {
-		body, err := c.get(ctx, c.pageURL(collection, mark), token)
+		buf, err := c.get(ctx, c.pageURL(collection, mark), token)
 		if err != nil {
 			return err
 		}
-		page, err = decodePage(body)
-		return err
+		page, err = decodePage(buf.Bytes())
+		if err != nil {
+			c.putBuffer(buf)
+			return err
+		}
+		page.buf, page.c = buf, c
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -113,8 +135,9 @@ func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry
 	return page, nil
 }
 
-// get performs one authenticated GET and returns the body of a 2xx answer.
-func (c *Client) get(ctx context.Context, url, token string) ([]byte, error) {
+// get performs one authenticated GET and returns the body of a 2xx answer,
+// in a buffer of the client's pool.
+func (c *Client) get(ctx context.Context, url, token string) (*bytes.Buffer, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("build request: %w", err)
@@ -126,25 +149,63 @@ func (c *Client) get(ctx context.Context, url, token string) ([]byte, error) {
 		return nil, &transportError{fmt.Errorf("fetch page: %w", err)}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes+1))
-	if err != nil {
+	buf := c.getBuffer(resp.ContentLength)
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, maxPageBytes+1)); err != nil {
+		c.putBuffer(buf)
 		return nil, &transportError{fmt.Errorf("read page: %w", err)}
 	}
+	body := buf.Bytes()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, &APIError{
-			Op: "fetch page", StatusCode: resp.StatusCode, Body: trimBody(body),
+		err := &APIError{
+			Op: "fetch page", StatusCode: resp.StatusCode, Body: trimBody(body), // a copy
 			retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.opts.Now()),
 		}
+		c.putBuffer(buf)
+		return nil, err
 	}
 	if len(body) > maxPageBytes {
+		c.putBuffer(buf)
 		return nil, &APIError{Op: "fetch page", Reason: fmt.Sprintf("body larger than %d bytes", maxPageBytes)}
 	}
-	return body, nil
+	return buf, nil
+}
+
+// getBuffer returns an empty buffer from the pool with room for size bytes
+// (unknown when negative) and for bytes.Buffer.ReadFrom's last read.
+func (c *Client) getBuffer(size int64) *bytes.Buffer {
+	buf, _ := c.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	if size > 0 && size <= maxPageBytes {
+		buf.Grow(int(size) + bytes.MinRead)
+	}
+	return buf
+}
+
+// putBuffer returns a buffer to the pool. sync.Pool drops what stays unused
+// across garbage collections, so a large page does not pin its memory.
+func (c *Client) putBuffer(buf *bytes.Buffer) {
+	c.buffers.Put(buf)
 }
 
 // decodePage checks and decodes a 2xx body. Anything but a JSON object
-// whose data is an array (or empty) is an error, never an empty page.
+// whose data is an array (or empty) is an error, never an empty page. The
+// indicators of a page share the body's memory: scanPage decodes the usual
+// envelope without copying; encoding/json decodes (and explains) the rest.
 func decodePage(body []byte) (*Page, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '{' && jsonscan.Valid(trimmed) {
+		if p, ok := scanPage(trimmed); ok {
+			return p, nil
+		}
+	}
+	return decodePageGeneral(body)
+}
+
+// decodePageGeneral is decodePage with encoding/json alone.
+func decodePageGeneral(body []byte) (*Page, error) {
 	bad := func(reason string) error {
 		return &APIError{Op: "decode page", Reason: reason, Body: trimBody(body)}
 	}

@@ -109,6 +109,11 @@ func beatRun(ctx context.Context, o options, work string, sim *threatqtest.Serve
 		args = append(args, "-E", s)
 	}
 	if o.cpuProfile != "" {
+		// Go's CPU profiler creates and deletes a timer per thread;
+		// libbeat's seccomp policy does not allow timer_delete, and the
+		// runtime aborts ("fatal error: timer_delete") when the profile
+		// stops. Profiled runs go without the syscall filter.
+		args = append(args, "-E", "seccomp.enabled=false")
 		args = append(args, "--cpuprofile", filepath.Join(o.cpuProfile, fmt.Sprintf("%s-%d.pprof", output, run+1)))
 	}
 	if o.memProfile != "" {
@@ -253,13 +258,19 @@ func countFileEvents(dir string) (events, distinct int, err error) {
 	return events, len(ids), nil
 }
 
-// tailFile returns the last n lines of a file, for error messages.
+// tailFile returns the last n lines of a file, for error messages; after a
+// Go crash, the n lines from the crash message instead.
 func tailFile(path string, n int) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			return strings.Join(lines[i:min(len(lines), i+n)], "\n")
+		}
+	}
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}

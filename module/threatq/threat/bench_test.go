@@ -39,3 +39,32 @@ func BenchmarkMapPreserveOriginal(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeIndicator measures the decoding step of Map alone.
+func BenchmarkDecodeIndicator(b *testing.B) {
+	raw := []byte(benchIndicator)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		var ind indicator
+		var errs fieldErrors
+		if err := decodeIndicator(raw, false, &ind, &errs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeIndicatorEncodingJSON is the same with encoding/json alone,
+// for comparison.
+func BenchmarkDecodeIndicatorEncodingJSON(b *testing.B) {
+	raw := []byte(benchIndicator)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		var ind indicator
+		var errs fieldErrors
+		if err := unmarshalIndicator(raw, &ind, &errs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

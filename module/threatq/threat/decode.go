@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // fieldErrors collects error.message: one message per dropped field, naming
@@ -53,12 +55,15 @@ func (e *fieldErrors) name(field string, n named) (string, bool) {
 	return s, ok
 }
 
-// decodeIndicator decodes raw into ind. It fails, wrapping ErrNotIndicator,
+// decodeIndicator decodes raw into ind: with decodeFast when it can, else
+// with encoding/json (both give the same result). It fails, wrapping ErrNotIndicator,
 // only when raw is not a JSON object. A member of an unexpected JSON kind
 // where an object or an array is required (e.g. "sources": "x") is skipped
 // by the decoder and reported in errs; encoding/json reports only the first
 // such member, later ones are skipped silently.
-func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
+//
+// valid says that raw is known to be valid JSON: the syntax check is skipped.
+func decodeIndicator(raw []byte, valid bool, ind *indicator, errs *fieldErrors) error {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	if len(trimmed) == 0 {
 		return fmt.Errorf("%w: empty input", ErrNotIndicator)
@@ -71,6 +76,23 @@ func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
 		_ = v.UnmarshalJSON(trimmed)
 		return fmt.Errorf("%w: JSON value is %s, not an object", ErrNotIndicator, v.kind)
 	}
+	if valid || jsonscan.Valid(trimmed) {
+		if decodeFast(bytes.TrimRight(trimmed, " \t\r\n"), ind) {
+			return nil
+		}
+		*ind = indicator{}
+	}
+	// Through a copy, so that ind (on the caller's stack) does not escape
+	// to the heap because encoding/json takes it as an interface.
+	slow := new(indicator)
+	err := unmarshalIndicator(raw, slow, errs)
+	*ind = *slow
+	return err
+}
+
+// unmarshalIndicator is decodeIndicator with encoding/json, for an object
+// (valid or not) that decodeFast left alone.
+func unmarshalIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
 	err := json.Unmarshal(raw, ind)
 	var typeErr *json.UnmarshalTypeError
 	switch {

@@ -1,0 +1,99 @@
+package beater
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
+)
+
+// heapPipeline acknowledges and drops every event, and measures the live
+// heap (after a collection) each time events are handed over: the moments
+// the page being published, the page fetched ahead and their bodies are
+// all alive.
+type heapPipeline struct {
+	mu        sync.Mutex
+	events    int
+	largest   int // events in the largest PublishAll
+	peakHeap  uint64
+	listeners []beat.EventListener
+}
+
+func (p *heapPipeline) Connect() (beat.Client, error) { return p.ConnectWith(beat.ClientConfig{}) }
+
+func (p *heapPipeline) ConnectWith(cfg beat.ClientConfig) (beat.Client, error) {
+	return &heapClient{p: p, listener: cfg.EventListener}, nil
+}
+
+type heapClient struct {
+	p        *heapPipeline
+	listener beat.EventListener
+}
+
+func (c *heapClient) Publish(e beat.Event) { c.PublishAll([]beat.Event{e}) }
+
+func (c *heapClient) PublishAll(es []beat.Event) {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	c.p.mu.Lock()
+	c.p.events += len(es)
+	c.p.largest = max(c.p.largest, len(es))
+	c.p.peakHeap = max(c.p.peakHeap, ms.HeapAlloc)
+	c.p.mu.Unlock()
+	for _, e := range es {
+		c.listener.AddEvent(e, true)
+	}
+	c.listener.ACKEvents(len(es))
+}
+
+func (c *heapClient) Close() error { return nil }
+
+// syncPeakHeap syncs a collection of n generated indicators in pages of
+// pageSize and returns the largest live heap seen when a page was published,
+// less the live heap before the sync (the simulator and its data).
+func syncPeakHeap(t *testing.T, n, pageSize int) uint64 {
+	t.Helper()
+	sim := threatqtest.New(threatqtest.Options{})
+	defer sim.Close()
+	sim.SetCollection("big", threatqtest.Generate(n, 17, start))
+	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: %d\nrun_once: true\ncollections: [{id: big}]\n", sim.URL(), pageSize)
+	raw, err := conf.NewConfigWithYAML([]byte(yaml), "test")
+	require.NoError(t, err)
+	bt, err := NewWithOptions(&beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}, raw, Options{DataDir: t.TempDir()})
+	require.NoError(t, err)
+	p := &heapPipeline{}
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	require.NoError(t, bt.Run(&beat.Beat{Publisher: p, Info: beat.Info{Logger: logp.NewNopLogger()}}))
+	require.Equal(t, n, p.events)
+	require.LessOrEqual(t, p.largest, publishChunk, "a page is published in chunks")
+	return p.peakHeap - min(p.peakHeap, before.HeapAlloc)
+}
+
+// TestTenThousandIndicatorPagesKeepMemoryFlat syncs 20 000 and then 60 000
+// indicators in pages of 10 000 (the largest page_size; ~20 MB of JSON per
+// page). Pages are decoded, mapped and published one at a time, in chunks
+// of publishChunk events, with one page fetched ahead, so the live heap of the sync must not grow with the
+// collection: it is checked against a generous absolute bound and against
+// the smaller sync. This is a memory bound, not a timing assertion.
+func TestTenThousandIndicatorPagesKeepMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("maps 80 000 indicators")
+	}
+	small := syncPeakHeap(t, 20000, 10000)
+	large := syncPeakHeap(t, 60000, 10000)
+	t.Logf("peak live heap of a sync in pages of 10 000 indicators: %d MB for 20 000 indicators, %d MB for 60 000",
+		small>>20, large>>20)
+	require.Less(t, large, uint64(300<<20), "peak live heap of a sync with 10 000-indicator pages")
+	require.Less(t, large, small+small/4+(16<<20), "peak live heap grows with the collection size")
+}

@@ -1,0 +1,67 @@
+package jsonscan
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+var samples = []string{
+	``, ` `, `{}`, `[]`, `""`, `0`, `-0`, `01`, `-`, `1.`, `1.5`, `1e5`, `1E+5`, `1e`, `1e+`, `.5`,
+	`true`, `tru`, `false`, `null`, `nul`, `nullx`, `{"a":1}`, `{"a":1,}`, `{"a" 1}`, `{a:1}`,
+	`[1,2,]`, `[,]`, `[1 2]`, `{"a":[1,{"b":null}],"c":"d"}`, `"\u00e9"`, `"\u00g9"`, `"\x"`,
+	`"a\"b"`, `"\\"`, "\"a\tb\"", "\"\x7f\"", "\"\xff\xfe\"", ` {"a" : [ true , false ] } `,
+	`{"a":1}}`, `[[[]]]`, `[[[]]`, `"`, `"\`, `"\u12`, `{"a":}`, `{"":""}`, `[-]`, `[-01]`,
+	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+	strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+}
+
+func TestValidMatchesEncodingJSON(t *testing.T) {
+	for _, s := range samples {
+		if got, want := Valid([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Errorf("Valid(%.40q) = %v, encoding/json says %v", s, got, want)
+		}
+	}
+}
+
+func TestSkip(t *testing.T) {
+	for _, s := range []string{`{"a":"}\"]"}`, `[1,[2],{"x":[]}]`, `"a\\"`, `123`, `true`, `null`} {
+		b := []byte(" " + s + " ,")
+		if got := Skip(b, 0); got != len(s)+1 {
+			t.Errorf("Skip(%q) = %d, want %d", s, got, len(s)+1)
+		}
+	}
+}
+
+func FuzzValid(f *testing.F) {
+	for _, s := range samples {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := Valid(b), json.Valid(b); got != want {
+			t.Fatalf("Valid(%q) = %v, encoding/json says %v", b, got, want)
+		}
+	})
+}
+
+func BenchmarkValid(b *testing.B) {
+	doc := []byte(`{"id":336,"value":"89.160.20.156","attributes":[{"name":"Description","value":"Malicious Host \u00e9"},{"name":"Country","value":"MP"}],"score":4.5e0,"status":{"id":1,"name":"Active"},"flag":true,"x":null}`)
+	doc = []byte("[" + strings.Repeat(string(doc)+",", 999) + string(doc) + "]")
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if !Valid(doc) {
+			b.Fatal("invalid")
+		}
+	}
+}
+
+func BenchmarkValidEncodingJSON(b *testing.B) {
+	doc := []byte(`{"id":336,"value":"89.160.20.156","attributes":[{"name":"Description","value":"Malicious Host \u00e9"},{"name":"Country","value":"MP"}],"score":4.5e0,"status":{"id":1,"name":"Active"},"flag":true,"x":null}`)
+	doc = []byte("[" + strings.Repeat(string(doc)+",", 999) + string(doc) + "]")
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if !json.Valid(doc) {
+			b.Fatal("invalid")
+		}
+	}
+}

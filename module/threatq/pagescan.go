@@ -1,0 +1,184 @@
+package threatq
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
+)
+
+// scanPage is the fast path of decodePage. It decodes a body that
+// jsonscan.Valid accepted, without building a tree and without copying the
+// indicators: they are sub-slices of body. It handles the envelope every
+// ThreatQ page has (total a number, data an array, {} or null,
+// nextCursorMark a string, errors absent or null); for anything else it
+// returns ok false and decodePage's general decoder produces the page or
+// the error, so both paths agree on every input.
+func scanPage(body []byte) (p *Page, ok bool) {
+	s := scanner{b: body}
+	s.ws()
+	if !s.consume('{') {
+		return nil, false
+	}
+	p = &Page{}
+	var (
+		data    []byte
+		hasData bool
+	)
+	s.ws()
+	if s.consume('}') {
+		return nil, false // no data member: the general path reports it
+	}
+	for {
+		s.ws()
+		key, simple := s.str()
+		if !simple || !ascii(key) {
+			return nil, false // let encoding/json match this name
+		}
+		s.ws()
+		if !s.consume(':') {
+			return nil, false
+		}
+		s.ws()
+		start := s.i
+		if !s.skipValue() {
+			return nil, false
+		}
+		v := body[start:s.i]
+		// encoding/json matches member names case-insensitively, the last
+		// duplicate winning; so does this.
+		switch {
+		case equalFold(key, "total"):
+			if string(v) == "null" {
+				p.Total = 0 // as encoding/json sets a *int64 to nil
+				continue
+			}
+			n, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return nil, false
+			}
+			p.Total = n
+		case equalFold(key, "data"):
+			data, hasData = v, true
+		case equalFold(key, "nextCursorMark"):
+			if string(v) == "null" {
+				continue
+			}
+			mark, simple := (&scanner{b: v}).str()
+			if !simple {
+				return nil, false
+			}
+			p.NextCursor = string(mark)
+		case equalFold(key, "errors"):
+			if string(v) != "null" {
+				return nil, false
+			}
+		}
+		s.ws()
+		if s.consume(',') {
+			continue
+		}
+		if s.consume('}') {
+			break
+		}
+		return nil, false
+	}
+	if !hasData {
+		return nil, false
+	}
+	switch data[0] {
+	case '[':
+		p.Indicators = splitArray(data)
+	case 'n':
+	case '{':
+		if len(bytes.TrimSpace(data[1:len(data)-1])) > 0 {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	return p, true
+}
+
+// splitArray returns the elements of a valid JSON array as sub-slices.
+func splitArray(arr []byte) []json.RawMessage {
+	s := scanner{b: arr, i: 1}
+	out := make([]json.RawMessage, 0, 16)
+	s.ws()
+	if s.consume(']') {
+		return out
+	}
+	for {
+		s.ws()
+		start := s.i
+		s.skipValue()
+		out = append(out, arr[start:s.i:s.i])
+		s.ws()
+		if !s.consume(',') {
+			return out // ']': the input is valid JSON
+		}
+	}
+}
+
+// scanner walks JSON text already known to be valid.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) consume(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// str reads a string literal and returns its content; simple is false when
+// the literal has an escape (or is not a string).
+func (s *scanner) str() (content []byte, simple bool) {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, false
+	}
+	start := s.i + 1
+	s.i = jsonscan.Skip(s.b, s.i)
+	content = s.b[start : s.i-1]
+	return content, bytes.IndexByte(content, '\\') < 0
+}
+
+// skipValue moves past one value; false at the end of the input.
+func (s *scanner) skipValue() bool {
+	if s.i >= len(s.b) {
+		return false
+	}
+	s.i = jsonscan.Skip(s.b, s.i)
+	return true
+}
+
+// equalFold compares a member name with an ASCII field name the way
+// encoding/json does.
+func equalFold(b []byte, name string) bool {
+	return len(b) == len(name) && bytes.EqualFold(b, []byte(name))
+}
+
+// ascii reports whether b has only ASCII bytes.
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

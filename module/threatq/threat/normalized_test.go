@@ -1,0 +1,46 @@
+package threat
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/elastic/beats/v7/libbeat/common"
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
+)
+
+// TestEventsAreAlreadyNormalized checks that Map builds only the types
+// libbeat's event normalization produces (mapstr.M, strings, []string,
+// int64, ...): libbeat's normalizer returns an equal event for every golden
+// case and for generated indicators. threatqbeat turns the normalization
+// off (cmd/settings.go), because it copied every event for nothing.
+func TestEventsAreAlreadyNormalized(t *testing.T) {
+	conv := common.NewGenericEventConverter(false, logp.NewNopLogger())
+	check := func(t *testing.T, ev Event) {
+		t.Helper()
+		require.Equal(t, ev.Fields, conv.Convert(ev.Fields.Clone()))
+	}
+	for _, dir := range goldenCases(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join(dir, "indicator.json"))
+			require.NoError(t, err)
+			ev, err := Map(raw, loadSettings(t, dir), fixedCreated)
+			if err == nil {
+				check(t, ev)
+			}
+		})
+	}
+	t.Run("generated", func(t *testing.T) {
+		s := Settings{Expiration: time.Hour, PreserveOriginalEvent: true, URL: "https://tq.example", Tags: []string{TagPreserveDuplicates}}
+		for _, raw := range threatqtest.Generate(500, 11, fixedCreated) {
+			ev, err := Map(raw, s, fixedCreated)
+			require.NoError(t, err)
+			check(t, ev)
+		}
+	})
+}
