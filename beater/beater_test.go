@@ -328,4 +328,18 @@ func TestProgressIsReportedDuringAndAfterARun(t *testing.T) {
 	}
 	require.Regexp(t, `^collection c1: [\d ]+ of 2 500 indicators \(\d+ %\), [\d ]+/s$`, reports[0].String())
 	require.Contains(t, last.String(), "2 500 of 2 500 indicators (100 %)")
+
+	// A later run resumes from the cursor: it reports what changed, not a
+	// share of the collection.
+	h.sim.Append("c1", threatqtest.Generate(3, 99, start.AddDate(1, 0, 0))...)
+	reports = nil
+	bt, err = NewWithOptions(&beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}, raw, Options{
+		DataDir: h.dataDir, Now: tick,
+		Progress: func(p Progress) { reports = append(reports, p) },
+	})
+	require.NoError(t, err)
+	require.NoError(t, run(t, bt, &fakePipeline{autoAck: true}))
+	last = reports[len(reports)-1]
+	require.True(t, last.Incremental)
+	require.Equal(t, "collection c1: 3 new or updated indicators (the collection holds 2 503), 0/s", last.String())
 }

@@ -42,8 +42,11 @@ type Progress struct {
 	Collection string
 	Fetched    int64 // indicators fetched in this run
 	Total      int64 // collection size reported by ThreatQ
-	Elapsed    time.Duration
-	Done       bool
+	// Incremental is a run that resumed from a stored cursor: it fetches
+	// what changed since, so Total is not what it works towards.
+	Incremental bool
+	Elapsed     time.Duration
+	Done        bool
 }
 
 // Rate is the indicators per second of the run so far.
@@ -55,6 +58,10 @@ func (p Progress) Rate() float64 {
 }
 
 func (p Progress) String() string {
+	if p.Incremental {
+		return fmt.Sprintf("collection %s: %s new or updated indicators (the collection holds %s), %s/s",
+			p.Collection, thousands(p.Fetched), thousands(p.Total), thousands(int64(p.Rate())))
+	}
 	pct := ""
 	if p.Total > 0 {
 		pct = fmt.Sprintf(" (%d %%)", min(100, p.Fetched*100/p.Total))
@@ -73,7 +80,7 @@ func (w *worker) run(ctx context.Context) error {
 	walk.OnRetry = w.stats.retried // called from the prefetching goroutine
 	pages := prefetch(ctx, walk)
 	defer pages.stop()
-	p := Progress{Collection: w.collection}
+	p := Progress{Collection: w.collection, Incremental: !fullPass}
 	lastReport := start
 	missingWarned := false
 	w.warning = ""
