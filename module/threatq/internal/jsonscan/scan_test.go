@@ -25,7 +25,7 @@ func TestValidMatchesEncodingJSON(t *testing.T) {
 }
 
 func TestSkip(t *testing.T) {
-	for _, s := range []string{`{"a":"}\"]"}`, `[1,[2],{"x":[]}]`, `"a\\"`, `123`, `true`, `null`} {
+	for _, s := range []string{`{"a":"}\"]"}`, `[1,[2],{"x":[]}]`, `"a\\"`, `"\\\""`, `"\\\\\"\\"`, `["\"", "\\", "x\\\\"]`, `""`, `123`, `true`, `null`} {
 		b := []byte(" " + s + " ,")
 		if got := Skip(b, 0); got != len(s)+1 {
 			t.Errorf("Skip(%q) = %d, want %d", s, got, len(s)+1)
