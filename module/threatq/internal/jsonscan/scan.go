@@ -5,7 +5,10 @@
 // passes instead of building a tree.
 package jsonscan
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // maxDepth is encoding/json's nesting limit.
 const maxDepth = 10000
@@ -159,6 +162,9 @@ func (v *validator) str() bool {
 	b := v.b
 	i := v.i + 1
 	for {
+		for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
 		for i < len(b) && plain[b[i]] {
 			i++
 		}
@@ -193,6 +199,19 @@ func (v *validator) str() bool {
 			return false
 		}
 	}
+}
+
+// special reports whether any of the 8 bytes in w is not plain: a '"', a
+// '\\' or a control character. Each term is the classic test for a zero
+// byte (or one below n) in a word, exact about whether one exists.
+func special(w uint64) bool {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	quote := w ^ ('"' * lsb)
+	backslash := w ^ ('\\' * lsb)
+	t := (w - 0x20*lsb) & ^w
+	t |= (quote - lsb) & ^quote
+	t |= (backslash - lsb) & ^backslash
+	return t&msb != 0
 }
 
 func isHex(c byte) bool {

@@ -65,3 +65,16 @@ func BenchmarkValidEncodingJSON(b *testing.B) {
 		}
 	}
 }
+
+// TestValidStringWordBoundaries puts each kind of byte at every position of
+// strings longer than the 8-byte words str checks at once.
+func TestValidStringWordBoundaries(t *testing.T) {
+	for _, c := range []string{"\x00", "\x1f", "\t", "\"", "\\", "\\q", "\\n", "\\u00e9", "\x7f", "\xc3\xa9", "\xff", " "} {
+		for pos := 0; pos <= 20; pos++ {
+			s := []byte(`"` + strings.Repeat("a", pos) + c + strings.Repeat("b", 20-pos) + `"`)
+			if got, want := Valid(s), json.Valid(s); got != want {
+				t.Errorf("Valid(%q) = %v, encoding/json says %v", s, got, want)
+			}
+		}
+	}
+}
