@@ -5,10 +5,7 @@
 // passes instead of building a tree.
 package jsonscan
 
-import (
-	"bytes"
-	"encoding/binary"
-)
+import "encoding/binary"
 
 // maxDepth is encoding/json's nesting limit.
 const maxDepth = 10000
@@ -205,14 +202,19 @@ func (v *validator) str() bool {
 // '\\' or a control character. Each term is the classic test for a zero
 // byte (or one below n) in a word, exact about whether one exists.
 func special(w uint64) bool {
-	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	return ((w-0x20*lsb)&^w)&msb != 0 || quoteOrBackslash(w)
+}
+
+// quoteOrBackslash reports whether any of the 8 bytes in w is a '"' or a
+// '\\'.
+func quoteOrBackslash(w uint64) bool {
 	quote := w ^ ('"' * lsb)
 	backslash := w ^ ('\\' * lsb)
-	t := (w - 0x20*lsb) & ^w
-	t |= (quote - lsb) & ^quote
-	t |= (backslash - lsb) & ^backslash
-	return t&msb != 0
+	return ((quote-lsb)&^quote|(backslash-lsb)&^backslash)&msb != 0
 }
+
+// lsb and msb have the lowest and the highest bit of every byte set.
+const lsb, msb = 0x0101010101010101, 0x8080808080808080
 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
@@ -298,26 +300,26 @@ func Skip(b []byte, i int) int {
 	}
 }
 
-// skipString returns the index just past the string literal at b[i]. In
-// valid text the literal ends at the first '"' not escaped, that is not
-// preceded by an odd number of backslashes; bytes.IndexByte finds the
-// candidates faster than a loop over the bytes.
+// skipString returns the index just past the string literal at b[i], in
+// valid text: at the first '"' not escaped. It looks at 8 bytes at a time
+// for a '"' or a '\\'.
 func skipString(b []byte, i int) int {
 	i++
 	for {
-		j := bytes.IndexByte(b[i:], '"')
-		if j < 0 {
-			return len(b)
+		for i+8 <= len(b) && !quoteOrBackslash(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
 		}
-		i += j
-		backslashes := 0
-		for k := i - 1; b[k] == '\\'; k-- { // stops at the opening quote
-			backslashes++
+		for i < len(b) && b[i] != '"' && b[i] != '\\' {
+			i++
 		}
-		i++
-		if backslashes%2 == 0 {
+		if i >= len(b) {
 			return i
 		}
+		if b[i] == '\\' {
+			i += 2
+			continue
+		}
+		return i + 1
 	}
 }
 
