@@ -25,6 +25,7 @@ func TestMain(m *testing.M) {
 	}
 	binary = filepath.Join(dir, "threatqbeat")
 	build := exec.Command("go", "build", "-o", binary, "..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // as magefile.go builds it
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build threatqbeat:", err)

@@ -31,6 +31,7 @@ func buildBinary(ctx context.Context, dir string) (string, error) {
 	logf("building threatqbeat")
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
 	cmd.Dir = filepath.Dir(strings.TrimSpace(string(root)))
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as magefile.go builds it
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("build threatqbeat: %w", err)

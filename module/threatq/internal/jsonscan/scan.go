@@ -5,6 +5,8 @@
 // passes instead of building a tree.
 package jsonscan
 
+import "encoding/binary"
+
 // maxDepth is encoding/json's nesting limit.
 const maxDepth = 10000
 
@@ -157,6 +159,9 @@ func (v *validator) str() bool {
 	b := v.b
 	i := v.i + 1
 	for {
+		for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
 		for i < len(b) && plain[b[i]] {
 			i++
 		}
@@ -192,6 +197,24 @@ func (v *validator) str() bool {
 		}
 	}
 }
+
+// special reports whether any of the 8 bytes in w is not plain: a '"', a
+// '\\' or a control character. Each term is the classic test for a zero
+// byte (or one below n) in a word, exact about whether one exists.
+func special(w uint64) bool {
+	return ((w-0x20*lsb)&^w)&msb != 0 || quoteOrBackslash(w)
+}
+
+// quoteOrBackslash reports whether any of the 8 bytes in w is a '"' or a
+// '\\'.
+func quoteOrBackslash(w uint64) bool {
+	quote := w ^ ('"' * lsb)
+	backslash := w ^ ('\\' * lsb)
+	return ((quote-lsb)&^quote|(backslash-lsb)&^backslash)&msb != 0
+}
+
+// lsb and msb have the lowest and the highest bit of every byte set.
+const lsb, msb = 0x0101010101010101, 0x8080808080808080
 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
@@ -277,11 +300,16 @@ func Skip(b []byte, i int) int {
 	}
 }
 
-// skipString returns the index just past the string literal at b[i].
+// skipString returns the index just past the string literal at b[i], in
+// valid text: at the first '"' not escaped. It looks at 8 bytes at a time
+// for a '"' or a '\\'.
 func skipString(b []byte, i int) int {
 	i++
-	for i < len(b) {
-		for i < len(b) && plain[b[i]] {
+	for {
+		for i+8 <= len(b) && !quoteOrBackslash(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		for i < len(b) && b[i] != '"' && b[i] != '\\' {
 			i++
 		}
 		if i >= len(b) {
@@ -293,7 +321,6 @@ func skipString(b []byte, i int) int {
 		}
 		return i + 1
 	}
-	return i
 }
 
 // SkipSpace returns the index of the first byte at or after i that is not

@@ -25,7 +25,7 @@ func TestValidMatchesEncodingJSON(t *testing.T) {
 }
 
 func TestSkip(t *testing.T) {
-	for _, s := range []string{`{"a":"}\"]"}`, `[1,[2],{"x":[]}]`, `"a\\"`, `123`, `true`, `null`} {
+	for _, s := range []string{`{"a":"}\"]"}`, `[1,[2],{"x":[]}]`, `"a\\"`, `"\\\""`, `"\\\\\"\\"`, `["\"", "\\", "x\\\\"]`, `""`, `123`, `true`, `null`} {
 		b := []byte(" " + s + " ,")
 		if got := Skip(b, 0); got != len(s)+1 {
 			t.Errorf("Skip(%q) = %d, want %d", s, got, len(s)+1)
@@ -62,6 +62,19 @@ func BenchmarkValidEncodingJSON(b *testing.B) {
 	for b.Loop() {
 		if !json.Valid(doc) {
 			b.Fatal("invalid")
+		}
+	}
+}
+
+// TestValidStringWordBoundaries puts each kind of byte at every position of
+// strings longer than the 8-byte words str checks at once.
+func TestValidStringWordBoundaries(t *testing.T) {
+	for _, c := range []string{"\x00", "\x1f", "\t", "\"", "\\", "\\q", "\\n", "\\u00e9", "\x7f", "\xc3\xa9", "\xff", " "} {
+		for pos := 0; pos <= 20; pos++ {
+			s := []byte(`"` + strings.Repeat("a", pos) + c + strings.Repeat("b", 20-pos) + `"`)
+			if got, want := Valid(s), json.Valid(s); got != want {
+				t.Errorf("Valid(%q) = %v, encoding/json says %v", s, got, want)
+			}
 		}
 	}
 }
