@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // dropMode says which of sources and attributes to leave out of a served
@@ -55,7 +57,7 @@ type indexer struct {
 
 func (x *indexer) entry(raw json.RawMessage, seq uint64) (entry, error) {
 	b := bytes.TrimSpace(raw)
-	if !validJSON(b) {
+	if !jsonscan.Valid(b) {
 		return entry{}, errInvalidJSON
 	}
 	e := entry{raw: b, key: sortKey{updated: noValue, id: noValue, seq: seq}}

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // ThreatQ's time format: no zone, UTC assumed.
@@ -37,84 +39,21 @@ func scanMembers(b []byte, dst []member) (members []member, ok bool) {
 	if len(b) == 0 || b[0] != '{' {
 		return dst, false
 	}
-	i := skipSpace(b, 1)
+	i := jsonscan.SkipSpace(b, 1)
 	for i < len(b) && b[i] == '"' {
 		keyStart := i
-		keyEnd := skipString(b, i)
-		i = skipSpace(b, keyEnd)
-		i = skipSpace(b, i+1) // the colon
+		keyEnd := jsonscan.Skip(b, i)
+		i = jsonscan.SkipSpace(b, keyEnd)
+		i = jsonscan.SkipSpace(b, i+1) // the colon
 		valStart := i
-		valEnd := skipValue(b, i)
+		valEnd := jsonscan.Skip(b, i)
 		dst = append(dst, member{key: b[keyStart+1 : keyEnd-1], keyStart: keyStart, valStart: valStart, valEnd: valEnd})
-		i = skipSpace(b, valEnd)
+		i = jsonscan.SkipSpace(b, valEnd)
 		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		}
 	}
 	return dst, true
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i] == '"'.
-func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-// skipValue returns the index after the value starting at b[i].
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return len(b)
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				i = skipString(b, i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return len(b)
-	default: // number, true, false, null
-		for i < len(b) {
-			switch b[i] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				return i
-			}
-			i++
-		}
-		return len(b)
-	}
 }
 
 // dropCuts returns the byte ranges to leave out of b so that the members

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // WithUpdatedAt returns a copy of the indicator with updated_at set to t
@@ -12,7 +14,7 @@ import (
 // indicator. It fails when ind is not a JSON object.
 func WithUpdatedAt(ind json.RawMessage, t time.Time) (json.RawMessage, error) {
 	b := bytes.TrimSpace(ind)
-	if !validJSON(b) {
+	if !jsonscan.Valid(b) {
 		return nil, fmt.Errorf("threatqtest: WithUpdatedAt: %w", errInvalidJSON)
 	}
 	members, ok := scanMembers(b, nil)

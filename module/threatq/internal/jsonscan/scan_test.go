@@ -14,6 +14,8 @@ var samples = []string{
 	`{"a":1}}`, `[[[]]]`, `[[[]]`, `"`, `"\`, `"\u12`, `{"a":}`, `{"":""}`, `[-]`, `[-01]`,
 	strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
 	strings.Repeat("[", 10000) + strings.Repeat("]", 10000),
+	`1.5e+10`, `+1`, `nulls`, `false `, `[1,]`, `[,1]`, `{1:2}`, `"\u00e9\n\"\\\/"`, `"\u12G4"`,
+	`"unterminated`, `{} {}`, `[1] x`, " \n{\"a\" : [ true , false ] }\r\n", `{"a":{"b":{"c":[[[]]]}}}`,
 }
 
 func TestValidMatchesEncodingJSON(t *testing.T) {
