@@ -19,38 +19,6 @@ import (
 	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
 )
 
-// The requests of `threatqbeat setup` on an empty cluster, in order.
-var setupRequests = []string{
-	"GET /_ingest/pipeline/logs-ti_threatq.threat",
-	"PUT /_ingest/pipeline/logs-ti_threatq.threat",
-	"GET /_ilm/policy/logs-ti_threatq.threat",
-	"PUT /_ilm/policy/logs-ti_threatq.threat",
-	"GET /_index_template/logs-ti_threatq.threat",
-	"PUT /_index_template/logs-ti_threatq.threat",
-	"GET /_data_stream/logs-ti_threatq.threat-default",
-	"PUT /_data_stream/logs-ti_threatq.threat-default",
-	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-	"GET /_transform/logs-ti_threatq.latest_ioc",
-	"GET /_alias/logs-ti_threatq_latest.threat",
-	"HEAD /logs-ti_threatq_latest.dest_threat-1",
-	"PUT /logs-ti_threatq_latest.dest_threat-1",
-	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
-	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
-}
-
-// The requests of a second `setup`: reads only.
-var setupAgainRequests = []string{
-	"GET /_ingest/pipeline/logs-ti_threatq.threat",
-	"GET /_ilm/policy/logs-ti_threatq.threat",
-	"GET /_index_template/logs-ti_threatq.threat",
-	"GET /_data_stream/logs-ti_threatq.threat-default",
-	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-	"GET /_transform/logs-ti_threatq.latest_ioc",
-	"GET /_alias/logs-ti_threatq_latest.threat",
-	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
-}
-
 // expectedAssets are the bodies setup sends to a 9.4.0 cluster (and export
 // prints, built for the beat's version).
 func expectedAssets(t *testing.T) *setup.Assets {
@@ -77,7 +45,7 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 
 	out := b.run(t, true, "setup", "-e")
 	reqs := es.Requests()
-	if diff := cmp.Diff(setupRequests, estest.Summary(reqs)); diff != "" {
+	if diff := cmp.Diff(estest.FirstSetup, estest.Summary(reqs)); diff != "" {
 		t.Fatalf("setup requests (-want +got):\n%s\n%s", diff, out)
 	}
 	a := expectedAssets(t)
@@ -146,7 +114,7 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 
 	es.Reset()
 	out = b.run(t, true, "setup", "-e")
-	if diff := cmp.Diff(setupAgainRequests, estest.Summary(es.Requests())); diff != "" {
+	if diff := cmp.Diff(estest.SecondSetup, estest.Summary(es.Requests())); diff != "" {
 		t.Fatalf("second setup must only read (-want +got):\n%s\n%s", diff, out)
 	}
 	if !strings.Contains(out, "Index template logs-ti_threatq.threat: up to date") {
@@ -159,10 +127,10 @@ func TestSetupFlagsSelectSteps(t *testing.T) {
 		flags []string
 		want  []string
 	}{
-		{[]string{"--transforms"}, setupRequests[8:]},
-		{[]string{"--pipelines"}, setupRequests[:2]},
-		{[]string{"--index-management"}, setupRequests[2:8]},
-		{[]string{"--index-management", "--transforms"}, setupRequests[2:]},
+		{[]string{"--transforms"}, estest.FirstSetup[8:]},
+		{[]string{"--pipelines"}, estest.FirstSetup[:2]},
+		{[]string{"--index-management"}, estest.FirstSetup[2:8]},
+		{[]string{"--index-management", "--transforms"}, estest.FirstSetup[2:]},
 	} {
 		t.Run(strings.Join(tc.flags, " "), func(t *testing.T) {
 			es := estest.New(estest.Options{})
@@ -303,7 +271,7 @@ func TestSetupFromTheCommandLineWithAPIKey(t *testing.T) {
 		"-E", `output.elasticsearch.hosts=["`+es.URL+`"]`,
 		"-E", "output.elasticsearch.api_key=setup-id:setup-key")
 	reqs := es.Requests()
-	if diff := cmp.Diff(setupRequests, estest.Summary(reqs)); diff != "" {
+	if diff := cmp.Diff(estest.FirstSetup, estest.Summary(reqs)); diff != "" {
 		t.Fatalf("setup requests (-want +got):\n%s\n%s", diff, out)
 	}
 	want := "ApiKey " + base64.StdEncoding.EncodeToString([]byte("setup-id:setup-key"))

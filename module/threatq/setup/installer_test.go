@@ -36,45 +36,13 @@ func newInstaller(t *testing.T, es *estest.Server, opts Options) (*Installer, *[
 	return inst, &lines
 }
 
-// The exact request sequence of a first `setup` on an empty cluster.
-var firstSetup = []string{
-	"GET /_ingest/pipeline/logs-ti_threatq.threat",
-	"PUT /_ingest/pipeline/logs-ti_threatq.threat",
-	"GET /_ilm/policy/logs-ti_threatq.threat",
-	"PUT /_ilm/policy/logs-ti_threatq.threat",
-	"GET /_index_template/logs-ti_threatq.threat",
-	"PUT /_index_template/logs-ti_threatq.threat",
-	"GET /_data_stream/logs-ti_threatq.threat-default",
-	"PUT /_data_stream/logs-ti_threatq.threat-default",
-	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-	"GET /_transform/logs-ti_threatq.latest_ioc",
-	"GET /_alias/logs-ti_threatq_latest.threat",
-	"HEAD /logs-ti_threatq_latest.dest_threat-1",
-	"PUT /logs-ti_threatq_latest.dest_threat-1",
-	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
-	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
-}
-
-// A second `setup`: reads only.
-var secondSetup = []string{
-	"GET /_ingest/pipeline/logs-ti_threatq.threat",
-	"GET /_ilm/policy/logs-ti_threatq.threat",
-	"GET /_index_template/logs-ti_threatq.threat",
-	"GET /_data_stream/logs-ti_threatq.threat-default",
-	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-	"GET /_transform/logs-ti_threatq.latest_ioc",
-	"GET /_alias/logs-ti_threatq_latest.threat",
-	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
-}
-
 func TestSetupThenSetupAgain(t *testing.T) {
 	es := estest.New(estest.Options{})
 	defer es.Close()
 	inst, lines := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, inst.Setup(All()))
 	reqs := es.Requests()
-	require.Equal(t, firstSetup, estest.Summary(reqs))
+	require.Equal(t, estest.FirstSetup, estest.Summary(reqs))
 
 	a := inst.Assets()
 	wantBodies := map[string]any{
@@ -103,7 +71,7 @@ func TestSetupThenSetupAgain(t *testing.T) {
 	es.Reset()
 	again, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, again.Setup(All()))
-	require.Equal(t, secondSetup, estest.Summary(es.Requests()), "a second setup must only read")
+	require.Equal(t, estest.SecondSetup, estest.Summary(es.Requests()), "a second setup must only read")
 }
 
 func TestSetupUpgradesTransform(t *testing.T) {
@@ -155,7 +123,7 @@ func TestSetupUpgradesTransform(t *testing.T) {
 	es.Reset()
 	again, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, again.Setup(Steps{Transforms: true}))
-	require.Equal(t, secondSetup[4:], estest.Summary(es.Requests()))
+	require.Equal(t, estest.SecondSetup[4:], estest.Summary(es.Requests()))
 }
 
 func TestSetupSteps(t *testing.T) {
@@ -164,9 +132,9 @@ func TestSetupSteps(t *testing.T) {
 		steps Steps
 		want  []string
 	}{
-		{"pipelines", Steps{Pipelines: true}, firstSetup[:2]},
-		{"index-management", Steps{IndexManagement: true}, firstSetup[2:8]},
-		{"transforms", Steps{Transforms: true}, firstSetup[8:]},
+		{"pipelines", Steps{Pipelines: true}, estest.FirstSetup[:2]},
+		{"index-management", Steps{IndexManagement: true}, estest.FirstSetup[2:8]},
+		{"transforms", Steps{Transforms: true}, estest.FirstSetup[8:]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			es := estest.New(estest.Options{})
@@ -186,7 +154,7 @@ func TestSetupStartsAStoppedTransform(t *testing.T) {
 	es.SeedTransform(TransformID, inst.Assets().Transform, "stopped")
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
-	require.Equal(t, append(secondSetup[4:], "POST /_transform/logs-ti_threatq.latest_ioc/_start"), estest.Summary(es.Requests()))
+	require.Equal(t, append(estest.SecondSetup[4:], "POST /_transform/logs-ti_threatq.latest_ioc/_start"), estest.Summary(es.Requests()))
 	require.Equal(t, "started", es.TransformState(TransformID))
 }
 
@@ -204,8 +172,8 @@ func TestSetupRecreatesALostDestination(t *testing.T) {
 	resp.Body.Close()
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
-	want := append([]string{}, secondSetup[4:7]...)
-	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-1", "PUT /logs-ti_threatq_latest.dest_threat-1", secondSetup[7])
+	want := append([]string{}, estest.SecondSetup[4:7]...)
+	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-1", "PUT /logs-ti_threatq_latest.dest_threat-1", estest.SecondSetup[7])
 	require.Equal(t, want, estest.Summary(es.Requests()))
 	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
 
@@ -278,9 +246,9 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 			inst, _ := newInstaller(t, es, DefaultOptions())
 			require.NoError(t, inst.Setup(Steps{Transforms: true}))
 			reqs := es.Requests()
-			want := append([]string{}, firstSetup[8:11]...)
+			want := append([]string{}, estest.FirstSetup[8:11]...)
 			want = append(want, tc.want...)
-			want = append(want, firstSetup[len(firstSetup)-2:]...)
+			want = append(want, estest.FirstSetup[len(estest.FirstSetup)-2:]...)
 			require.Equal(t, want, estest.Summary(reqs))
 			if create, ok := estest.Find(reqs, http.MethodPut, "/"+Destination("1")); ok {
 				var body Body
@@ -307,9 +275,9 @@ func TestSetupUpdatesChangedAssets(t *testing.T) {
 	es.Reset()
 	changed, _ := newInstaller(t, es, o)
 	require.NoError(t, changed.Setup(All()))
-	want := append([]string{}, secondSetup[:3]...)
+	want := append([]string{}, estest.SecondSetup[:3]...)
 	want = append(want, "PUT /_index_template/logs-ti_threatq.threat")
-	want = append(want, secondSetup[3:]...)
+	want = append(want, estest.SecondSetup[3:]...)
 	require.Equal(t, want, estest.Summary(es.Requests()), "only the template changed")
 
 	// Overwrite writes a current policy and template again.

@@ -634,3 +634,38 @@ func (s *Server) String() string {
 	return fmt.Sprintf("policies=%v templates=%v pipelines=%v data_streams=%v indices=%v transforms=%v",
 		sortedKeys(s.policies), sortedKeys(s.templates), sortedKeys(s.pipelines), sortedKeys(s.dataStreams), sortedKeys(s.indices), sortedKeys(s.transforms))
 }
+
+// FirstSetup is the exact request sequence of a first `threatqbeat setup`
+// (default options, namespace default) on an empty Server, as estest.Summary
+// renders it.
+var FirstSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"PUT /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"PUT /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"PUT /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"PUT /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+}
+
+// SecondSetup is the request sequence of the same setup run again: reads
+// only.
+var SecondSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
+	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
+}
