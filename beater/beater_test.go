@@ -58,6 +58,14 @@ func run(t *testing.T, bt *Beater, p *fakePipeline) error {
 	return bt.Run(&beat.Beat{Publisher: p, Info: beat.Info{Logger: logp.NewNopLogger()}})
 }
 
+// runInBackground runs bt; the channel receives Run's result.
+func runInBackground(t *testing.T, bt *Beater, p *fakePipeline) <-chan error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- run(t, bt, p) }()
+	return done
+}
+
 func ids(t *testing.T, events []beat.Event) []int64 {
 	t.Helper()
 	out := make([]int64, len(events))
@@ -142,8 +150,7 @@ func TestCursorAdvancesOnlyWithAcknowledgements(t *testing.T) {
 	h.sim.SetCollection("c1", threatqtest.Generate(2500, 3, start))
 	p := &fakePipeline{}
 	bt := h.beater([]string{"c1"}, "")
-	done := make(chan error, 1)
-	go func() { done <- run(t, bt, p) }()
+	done := runInBackground(t, bt, p)
 
 	require.Eventually(t, func() bool { return len(p.events()) == 2500 }, 10*time.Second, 5*time.Millisecond)
 	require.Empty(t, storedCursor(t, h.dataDir, "c1"), "nothing acknowledged, nothing stored")
@@ -169,8 +176,7 @@ func TestStopWithoutAcknowledgementsKeepsCursor(t *testing.T) {
 	h.sim.SetCollection("c1", threatqtest.Generate(1500, 5, start))
 	p := &fakePipeline{}
 	bt := h.beater([]string{"c1"}, "")
-	done := make(chan error, 1)
-	go func() { done <- run(t, bt, p) }()
+	done := runInBackground(t, bt, p)
 	require.Eventually(t, func() bool { return len(p.events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
 	bt.Stop()
 	err := <-done
@@ -236,6 +242,25 @@ func TestHealthReflectsRuns(t *testing.T) {
 	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
 	require.Error(t, run(t, bt, &fakePipeline{autoAck: true}))
 	require.Equal(t, status.Degraded, rec.last())
+}
+
+// TestRepeatedUnauthorizedKeepsCursor: after a good run, ThreatQ refuses
+// every request with 401; the next run ends with an authentication error,
+// publishes nothing and leaves the stored cursor where the good run put it.
+func TestRepeatedUnauthorizedKeepsCursor(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(1500, 5, start))
+	require.NoError(t, run(t, h.beater([]string{"c1"}, ""), &fakePipeline{autoAck: true}))
+	stored := storedCursor(t, h.dataDir, "c1")
+	require.NotEmpty(t, stored)
+
+	h.sim.Append("c1", threatqtest.Generate(10, 6, start.AddDate(1, 0, 0))...)
+	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
+	p := &fakePipeline{autoAck: true}
+	err := run(t, h.beater([]string{"c1"}, ""), p)
+	require.True(t, threatq.IsAuth(err), "run error %v", err)
+	require.Empty(t, p.events())
+	require.Equal(t, stored, storedCursor(t, h.dataDir, "c1"))
 }
 
 type statusRecorder struct {

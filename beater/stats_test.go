@@ -76,8 +76,7 @@ func TestStatsCursorLagFollowsAcknowledgements(t *testing.T) {
 	h.sim.SetCollection("c1", threatqtest.Generate(2500, 3, start))
 	p := &fakePipeline{}
 	bt := h.beater([]string{"c1"}, "")
-	done := make(chan error, 1)
-	go func() { done <- run(t, bt, p) }()
+	done := runInBackground(t, bt, p)
 	require.Eventually(t, func() bool { return len(p.events()) == 2500 }, 10*time.Second, 5*time.Millisecond)
 
 	s := bt.stats["c1"]
