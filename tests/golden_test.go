@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
@@ -33,17 +34,6 @@ const (
 	createdPlaceholder = "<event.created>"
 	expiresPlaceholder = "<event.created + ioc_expiration_duration>"
 )
-
-// parseTTL reads an ioc_expiration_duration value (whole number + d/h/m).
-func parseTTL(t *testing.T, v string) time.Duration {
-	t.Helper()
-	units := map[byte]time.Duration{'d': 24 * time.Hour, 'h': time.Hour, 'm': time.Minute}
-	var n int
-	if _, err := fmt.Sscanf(v[:len(v)-1], "%d", &n); err != nil || units[v[len(v)-1]] == 0 {
-		t.Fatalf("ioc_expiration_duration %q in a golden case", v)
-	}
-	return time.Duration(n) * units[v[len(v)-1]]
-}
 
 // fetchTimeReplacer replaces the strings of a document that are its fetch
 // time, or the expiry computed from it, by the placeholders.
@@ -108,7 +98,9 @@ func profileOf(t *testing.T, dir string) goldenProfile {
 		}
 		lines = append(lines, fmt.Sprintf("ioc_expiration_duration: %q", *s.Expiration))
 		if p.skip == "" {
-			p.ttl = parseTTL(t, *s.Expiration)
+			if p.ttl, err = threat.ParseExpiration(*s.Expiration); err != nil {
+				t.Fatalf("%s: %v", dir, err)
+			}
 		}
 	}
 	if s.Namespace != nil {
