@@ -3,8 +3,6 @@ package tests
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -44,8 +42,8 @@ func TestElasticsearchTooManyIsRetried(t *testing.T) {
 	if sink.refusedCount() == 0 {
 		t.Fatal("the sink refused nothing: the test did not exercise retries")
 	}
-	if tooMany := metric(t, logs, "toomany"); tooMany < int64(sink.refusedCount()) {
-		t.Fatalf("output counted %d 429s, the sink sent %d", tooMany, sink.refusedCount())
+	if tooMany := totalMetrics(t, string(logs))["libbeat.output.events.toomany"]; tooMany < float64(sink.refusedCount()) {
+		t.Fatalf("output counted %v 429s, the sink sent %d", tooMany, sink.refusedCount())
 	}
 	if !fileExists(filepath.Join(home, "data", "threatq", "cursor-col-es.json")) {
 		t.Fatal("no cursor stored")
@@ -65,7 +63,7 @@ func TestElasticsearchTooLargeIsSplit(t *testing.T) {
 	if sink.tooLargeCount() == 0 {
 		t.Fatal("no bulk was refused as too large: the test did not exercise splitting")
 	}
-	t.Logf("413 answers: %d; output.events.failed %d", sink.tooLargeCount(), metric(t, logs, "failed"))
+	t.Logf("413 answers: %d; output.events.failed %v", sink.tooLargeCount(), totalMetrics(t, string(logs))["libbeat.output.events.failed"])
 }
 
 // runAgainstSink syncs n generated indicators into the sink at addr.
@@ -161,28 +159,6 @@ func TestSIGTERMWithUnackedEventsWaitsThenExits(t *testing.T) {
 	if fileExists(filepath.Join(b.home, "data", "threatq", "cursor-col-es.json")) {
 		t.Fatal("cursor stored although nothing was acknowledged")
 	}
-}
-
-// metric returns the largest value of an output event counter in the
-// beat's "Total metrics" log line.
-func metric(t *testing.T, logs []byte, name string) int64 {
-	t.Helper()
-	re := regexp.MustCompile(`"` + regexp.QuoteMeta(name) + `":(\d+)`)
-	var best int64 = -1
-	for _, line := range strings.Split(string(logs), "\n") {
-		if !strings.Contains(line, "Total metrics") {
-			continue
-		}
-		for _, m := range re.FindAllStringSubmatch(line, -1) {
-			if v, _ := strconv.ParseInt(m[1], 10, 64); v > best {
-				best = v
-			}
-		}
-	}
-	if best < 0 {
-		t.Fatalf("no %q counter in the Total metrics log line:\n%s", name, tail(logs))
-	}
-	return best
 }
 
 func tail(b []byte) string {
