@@ -22,5 +22,5 @@ func TestQueueDefaultsApplyOnlyWithoutQueueSection(t *testing.T) {
 	require.NoError(t, o.Config.Unpack(&got))
 	require.Equal(t, 2048, got.Events)
 	require.Equal(t, 512, got.MinEvents)
-	require.Equal(t, "1s", got.Timeout)
+	require.Equal(t, "0s", got.Timeout)
 }

@@ -3,8 +3,6 @@ package threat
 import (
 	"fmt"
 	"strings"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // normaliseAttributeName makes an attribute name a key of threatq.attributes:
@@ -19,11 +17,11 @@ func normaliseAttributeName(name string) string {
 // flattened). Numbers and booleans are kept as their JSON text; null and empty
 // values are skipped; elements without a name, and values that are objects or
 // arrays, are dropped and reported. Returns nil when nothing is left.
-func attributeMap(attrs []*attribute, errs *fieldErrors) mapstr.M {
+func attributeMap(attrs []*attribute, errs *fieldErrors) object {
 	if len(attrs) == 0 {
 		return nil
 	}
-	out := make(mapstr.M, len(attrs))
+	out := make(object, len(attrs))
 	for i, a := range attrs {
 		if a == nil {
 			continue

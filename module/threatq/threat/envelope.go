@@ -15,7 +15,7 @@ func envelope(s Settings, created time.Time) mapstr.M {
 	if ns == "" {
 		ns = DefaultNamespace
 	}
-	event := mapstr.M{
+	event := object{
 		"kind":     eventKindEnrichment,
 		"category": []string{eventCategoryThreat},
 		"type":     []string{eventTypeIndicator},
@@ -27,16 +27,16 @@ func envelope(s Settings, created time.Time) mapstr.M {
 	}
 	return mapstr.M{
 		"event": event,
-		"data_stream": mapstr.M{
+		"data_stream": object{
 			"type":      DataStreamType,
 			"dataset":   Dataset,
 			"namespace": ns,
 		},
-		"ecs":    mapstr.M{"version": ECSVersion},
-		"input":  mapstr.M{"type": InputType},
-		"labels": mapstr.M{"is_ioc_transform_source": labelTransformSource},
-		"threat": mapstr.M{
-			"feed": mapstr.M{
+		"ecs":    object{"version": ECSVersion},
+		"input":  object{"type": InputType},
+		"labels": object{"is_ioc_transform_source": labelTransformSource},
+		"threat": object{
+			"feed": object{
 				"name":         FeedName,
 				"dashboard_id": FeedDashboardID,
 			},

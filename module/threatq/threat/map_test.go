@@ -142,7 +142,7 @@ func TestMapEventsDoNotShareState(t *testing.T) {
 	a := mustMap(t, `{"id":1}`, s)
 	b := mustMap(t, `{"id":1}`, s)
 	a.Fields["tags"].([]string)[0] = "changed"
-	a.Fields["event"].(mapstr.M)["category"].([]string)[0] = "changed"
+	a.Fields["event"].(object)["category"].([]string)[0] = "changed"
 	assert.Equal(t, "t", s.Tags[0])
 	assert.Equal(t, "t", b.Fields["tags"].([]string)[0])
 	assert.Equal(t, []string{"threat"}, field(t, b, "event.category"))
@@ -157,5 +157,5 @@ func TestMapNoEmptyValues(t *testing.T) {
 	for _, empty := range []string{`""`, `null`, `[]`, `{}`} {
 		assert.False(t, bytes.Contains(b, []byte(empty)), "found %s in %s", empty, b)
 	}
-	assert.Equal(t, mapstr.M{"id": int64(1)}, ev.Fields["threatq"])
+	assert.Equal(t, object{"id": int64(1)}, ev.Fields["threatq"])
 }

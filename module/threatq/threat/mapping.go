@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // Map translates one raw indicator (one element of a page's data array) into
@@ -39,8 +37,8 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 		return Event{}, err
 	}
 	dup := slices.Contains(s.Tags, TagPreserveDuplicates)
-	tq := make(mapstr.M, 24) // threatq.*
-	ti := make(mapstr.M, 12) // threat.indicator.*
+	tq := make(object, 24) // threatq.*
+	ti := make(object, 12) // threat.indicator.*
 
 	id, hasID := errs.long("id", ind.ID)
 	indicatorID, hasIndicatorID := errs.long("indicator_id", ind.IndicatorID)
@@ -130,14 +128,14 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 		ti["provider"] = marks.providers
 	}
 	if len(marks.tlp) > 0 {
-		ti["marking"] = mapstr.M{"tlp": marks.tlp}
+		ti["marking"] = object{"tlp": marks.tlp}
 	}
 	if s.URL != "" && hasRefID {
 		ti["reference"] = reference(s.URL, s.ReferencePath, refID)
 	}
 
 	// The value in its type-specific ECS field, and related.*.
-	related := mapstr.M{}
+	related := object{}
 	var relatedHash []string
 	if hasHash {
 		relatedHash = append(relatedHash, hash)
@@ -167,7 +165,7 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 	}
 
 	fields := envelope(s, created)
-	threat := fields["threat"].(mapstr.M)
+	threat := fields["threat"].(object)
 	if len(ti) > 0 {
 		threat["indicator"] = ti
 	}
@@ -180,10 +178,10 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 		fields["tags"] = tags
 	}
 	if preserveOriginal {
-		fields["event"].(mapstr.M)["original"] = compactOriginal(raw)
+		fields["event"].(object)["original"] = compactOriginal(raw)
 	}
 	if len(errs.msgs) > 0 {
-		fields["error"] = mapstr.M{"message": errs.msgs}
+		fields["error"] = object{"message": errs.msgs}
 	}
 	return Event{
 		ID:        DocumentID(refID, hasRefID, updated, hasUpdated, raw),
@@ -194,7 +192,7 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 
 // putIndicatorValue writes the value where its indicator type says, adds it
 // to related.ip or to the related hashes, and returns the related hashes.
-func putIndicatorValue(ti, related mapstr.M, hashes []string, it indicatorType, val string, errs *fieldErrors) []string {
+func putIndicatorValue(ti, related object, hashes []string, it indicatorType, val string, errs *fieldErrors) []string {
 	switch it.check {
 	case checkIP:
 		if addr, err := netip.ParseAddr(val); err != nil || addr.Zone() != "" {
@@ -205,9 +203,9 @@ func putIndicatorValue(ti, related mapstr.M, hashes []string, it indicatorType, 
 		ti["url"] = urlFields(val)
 		return hashes
 	}
-	_, _ = ti.Put(it.field, val)
+	putPath(ti, it.field, val)
 	if it.fileType {
-		_, _ = ti.Put("file.type", "file")
+		putPath(ti, "file.type", "file")
 	}
 	switch it.related {
 	case "ip":
@@ -233,7 +231,7 @@ func reference(base, path string, id int64) string {
 }
 
 // putStr copies an optional string field into dst under the same name.
-func putStr(dst mapstr.M, name string, v value, errs *fieldErrors) (string, bool) {
+func putStr(dst object, name string, v value, errs *fieldErrors) (string, bool) {
 	s, ok := errs.str(name, v)
 	if ok {
 		dst[name] = s
@@ -242,7 +240,7 @@ func putStr(dst mapstr.M, name string, v value, errs *fieldErrors) (string, bool
 }
 
 // putLong copies an optional whole-number field into dst under the same name.
-func putLong(dst mapstr.M, name string, v value, errs *fieldErrors) {
+func putLong(dst object, name string, v value, errs *fieldErrors) {
 	if n, ok := errs.long(name, v); ok {
 		dst[name] = n
 	}
@@ -250,7 +248,7 @@ func putLong(dst mapstr.M, name string, v value, errs *fieldErrors) {
 
 // putDate copies an optional ThreatQ time into dst under the same name, as
 // ISO-8601 UTC with milliseconds.
-func putDate(dst mapstr.M, name string, v value, errs *fieldErrors) (time.Time, bool) {
+func putDate(dst object, name string, v value, errs *fieldErrors) (time.Time, bool) {
 	t, ok := errs.date(name, v)
 	if ok {
 		dst[name] = formatTime(t)

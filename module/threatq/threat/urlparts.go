@@ -4,8 +4,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
 // urlFields builds threat.indicator.url for a URL indicator. original and
@@ -18,8 +16,8 @@ import (
 // "example.com/x", has no parts: guessing a scheme would invent data.
 // Upstream (Elasticsearch uri_parts) behaves the same for these values but
 // then writes only url.full; here url.original is always written too.
-func urlFields(v string) mapstr.M {
-	out := mapstr.M{"original": v, "full": v}
+func urlFields(v string) object {
+	out := object{"original": v, "full": v}
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return out
