@@ -174,6 +174,8 @@ func beatRun(ctx context.Context, o options, work string, sim *threatqtest.Serve
 	res.SyncSeconds = ended.Sub(syncStart).Seconds()
 	res.CPUSeconds = lr.UserSeconds + lr.SystemSeconds
 	res.PeakRSSMB = float64(lr.MaxRSSKB) / 1024
+	res.PeakAnonMB = float64(lr.PeakAnonKB) / 1024
+	res.PeakFileMB = float64(lr.PeakFileKB) / 1024
 	switch output {
 	case "file":
 		res.Events, res.Distinct, err = countFileEvents(out)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -26,8 +28,14 @@ type launchResult struct {
 	UserSeconds   float64 `json:"user_seconds"`
 	SystemSeconds float64 `json:"system_seconds"`
 	MaxRSSKB      int64   `json:"maxrss_kb"`
-	ExitCode      int     `json:"exit_code"`
-	Error         string  `json:"error,omitempty"`
+	// PeakAnonKB and PeakFileKB are the highest RssAnon (heap, stacks) and
+	// RssFile (mostly the binary's pages) seen in /proc/PID/status, sampled
+	// every rssSampleEvery: the binary's share of RSS depends on the page
+	// cache, the anonymous share on the sync.
+	PeakAnonKB int64  `json:"peak_anon_kb"`
+	PeakFileKB int64  `json:"peak_file_kb"`
+	ExitCode   int    `json:"exit_code"`
+	Error      string `json:"error,omitempty"`
 }
 
 // launcherMain runs os.Args[1:] and writes a launchResult to path. The
@@ -39,7 +47,18 @@ func launcherMain(path string) {
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	res.StartUnixNano = time.Now().UnixNano()
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		done := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			sampleRSS(cmd.Process.Pid, done, &res)
+		}()
+		err = cmd.Wait()
+		close(done)
+		<-sampled
+	}
 	res.EndUnixNano = time.Now().UnixNano()
 	if st := cmd.ProcessState; st != nil {
 		res.ExitCode = st.ExitCode()
@@ -56,5 +75,41 @@ func launcherMain(path string) {
 	if werr := os.WriteFile(path, b, 0o600); werr != nil {
 		fmt.Fprintln(os.Stderr, "launcher:", werr)
 		os.Exit(2)
+	}
+}
+
+// rssSampleEvery is how often the launcher reads the beat's RSS split.
+const rssSampleEvery = 20 * time.Millisecond
+
+// sampleRSS records the highest RssAnon and RssFile of pid until done is
+// closed.
+func sampleRSS(pid int, done <-chan struct{}, res *launchResult) {
+	path := fmt.Sprintf("/proc/%d/status", pid)
+	tick := time.NewTicker(rssSampleEvery)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			for line := range strings.SplitSeq(string(b), "\n") {
+				name, val, ok := strings.Cut(line, ":")
+				if !ok {
+					continue
+				}
+				kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(val), " kB"), 10, 64)
+				if err != nil {
+					continue
+				}
+				switch name {
+				case "RssAnon":
+					res.PeakAnonKB = max(res.PeakAnonKB, kb)
+				case "RssFile":
+					res.PeakFileKB = max(res.PeakFileKB, kb)
+				}
+			}
+		}
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
 	}
 }

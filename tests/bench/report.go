@@ -36,6 +36,8 @@ type beatResult struct {
 	SyncSeconds    float64 `json:"sync_seconds"`
 	CPUSeconds     float64 `json:"cpu_seconds"`
 	PeakRSSMB      float64 `json:"peak_rss_mb"`
+	PeakAnonMB     float64 `json:"peak_anon_rss_mb"` // heap, stacks: the sync's share
+	PeakFileMB     float64 `json:"peak_file_rss_mb"` // mostly the binary's pages
 	PeerCPUSeconds float64 `json:"peer_cpu_seconds"`
 	CeilingRate    float64 `json:"ceiling_indicators_per_s"`
 
@@ -55,8 +57,8 @@ func (r *beatResult) fill(n int) {
 }
 
 func (r beatResult) String() string {
-	return fmt.Sprintf("%d events; sync %.0f/s (%.2f s), process %.0f/s (%.2f s); %.2f CPU-s/100k; peak RSS %.0f MB; peers %.2f CPU-s",
-		r.Distinct, r.SyncRate, r.SyncSeconds, r.ProcessRate, r.ProcessSeconds, r.CPUPer100k, r.PeakRSSMB, r.PeerCPUSeconds)
+	return fmt.Sprintf("%d events; sync %.0f/s (%.2f s), process %.0f/s (%.2f s); %.2f CPU-s/100k; peak RSS %.0f MB (anon %.0f, file %.0f); peers %.2f CPU-s",
+		r.Distinct, r.SyncRate, r.SyncSeconds, r.ProcessRate, r.ProcessSeconds, r.CPUPer100k, r.PeakRSSMB, r.PeakAnonMB, r.PeakFileMB, r.PeerCPUSeconds)
 }
 
 // machine describes where the figures were measured.
@@ -149,6 +151,8 @@ func printSummary(w io.Writer, res results, outputs []string) {
 		row(out+": share of ceiling (same run)", "%.2f", collect(rs, func(r beatResult) float64 { return r.VsCeiling }))
 		row(out+": beat CPU-s per 100k indicators", "%.2f", collect(rs, func(r beatResult) float64 { return r.CPUPer100k }))
 		row(out+": beat peak RSS, MB", "%.0f", collect(rs, func(r beatResult) float64 { return r.PeakRSSMB }))
+		row(out+": peak anonymous RSS (heap), MB", "%.0f", collect(rs, func(r beatResult) float64 { return r.PeakAnonMB }))
+		row(out+": peak file-backed RSS (binary), MB", "%.0f", collect(rs, func(r beatResult) float64 { return r.PeakFileMB }))
 		row(out+": peer CPU-s (simulator, sink)", "%.2f", collect(rs, func(r beatResult) float64 { return r.PeerCPUSeconds }))
 	}
 	tw.Flush()
