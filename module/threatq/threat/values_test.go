@@ -1,6 +1,7 @@
 package threat
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,4 +55,29 @@ func TestValueLong(t *testing.T) {
 		assert.Error(t, err, in)
 		assert.False(t, ok, in)
 	}
+}
+
+// TestNormaliseAttributeNameMatchesStringsPackage compares the ASCII fast
+// path with strings.ToLower and strings.ReplaceAll.
+func TestNormaliseAttributeNameMatchesStringsPackage(t *testing.T) {
+	for _, name := range []string{
+		"", "Description", "AlienVault Threat Level", "already_lower", "  two  spaces ", "MIXED case 42",
+		"Straße Name", "ÄÖÜ Länder", "İstanbul", "tab\tand\nnewline", "K\u212a Kelvin", "\xff\xfe bad utf8",
+	} {
+		want := strings.ReplaceAll(strings.ToLower(name), " ", "_")
+		if got := normaliseAttributeName(name); got != want {
+			t.Errorf("normaliseAttributeName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func FuzzNormaliseAttributeName(f *testing.F) {
+	f.Add("AlienVault Threat Level")
+	f.Add("Straße Name")
+	f.Fuzz(func(t *testing.T, name string) {
+		want := strings.ReplaceAll(strings.ToLower(name), " ", "_")
+		if got := normaliseAttributeName(name); got != want {
+			t.Errorf("normaliseAttributeName(%q) = %q, want %q", name, got, want)
+		}
+	})
 }
