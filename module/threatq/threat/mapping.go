@@ -37,8 +37,8 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 		return Event{}, err
 	}
 	dup := slices.Contains(s.Tags, TagPreserveDuplicates)
-	tq := make(object, 24) // threatq.*
-	ti := make(object, 12) // threat.indicator.*
+	tq := object{} // threatq.*
+	ti := object{} // threat.indicator.*
 
 	id, hasID := errs.long("id", ind.ID)
 	indicatorID, hasIndicatorID := errs.long("indicator_id", ind.IndicatorID)
