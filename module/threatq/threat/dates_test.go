@@ -107,3 +107,16 @@ func BenchmarkParseAndFormatTime(b *testing.B) {
 		_ = formatTime(tm)
 	}
 }
+
+// BenchmarkParseAndFormatTimePackage is the same with the time package
+// alone, for comparison.
+func BenchmarkParseAndFormatTimePackage(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		tm, err := parseThreatQTimeReference("2020-11-15 00:00:02")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = tm.UTC().Format(isoLayout)
+	}
+}
