@@ -5,8 +5,9 @@ import (
 	"github.com/elastic/elastic-agent-libs/config"
 )
 
-// queueDefaults are threatqbeat's memory queue defaults, used when the
-// configuration has no queue section. ThreatQ pages arrive in bursts of
+// queueDefaults are threatqbeat's memory queue defaults, used for every key
+// the configuration leaves out unless it configures another queue type
+// (queue.disk). ThreatQ pages arrive in bursts of
 // page_size (1000) events, and a run ends with a partial batch. With a
 // flush timeout, the queue holds a partial batch back until the timeout
 // expires: libbeat's 10 s delayed the end of every run, and even 1 s cost a
@@ -25,11 +26,32 @@ var queueDefaults = map[string]any{
 	"queue.mem.flush.timeout":    "0s",
 }
 
-// queueOverride applies queueDefaults under a configuration without a
-// queue section; a configured queue (memory or disk) is left alone.
+// queueOverride puts queueDefaults under the configuration: libbeat merges
+// the configuration over it, so a configured key wins and the keys left out
+// keep threatqbeat's values (setting only queue.mem.events does not bring
+// back libbeat's 10 s flush timeout). A configuration with another queue
+// type (queue.disk) gets nothing: libbeat accepts one queue type only.
 func queueOverride() cfgfile.ConditionalOverride {
 	return cfgfile.ConditionalOverride{
-		Check:  func(c *config.C) bool { return !c.HasField("queue") },
+		Check:  memQueueOrNone,
 		Config: config.MustNewConfigFrom(queueDefaults),
 	}
+}
+
+// memQueueOrNone reports a configuration without a queue section or with a
+// memory queue only.
+func memQueueOrNone(c *config.C) bool {
+	if !c.HasField("queue") {
+		return true
+	}
+	q, err := c.Child("queue", -1)
+	if err != nil {
+		return false
+	}
+	for _, name := range q.GetFields() {
+		if name != "mem" {
+			return false
+		}
+	}
+	return true
 }
