@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"flag"
+
 	"github.com/elastic/beats/v7/libbeat/cfgfile"
 	"github.com/elastic/elastic-agent-libs/config"
 )
@@ -30,10 +32,11 @@ var queueDefaults = map[string]any{
 // the configuration over it, so a configured key wins and the keys left out
 // keep threatqbeat's values (setting only queue.mem.events does not bring
 // back libbeat's 10 s flush timeout). A configuration with another queue
-// type (queue.disk) gets nothing: libbeat accepts one queue type only.
+// type (queue.disk), in the file or in -E settings, gets nothing: libbeat
+// accepts one queue type only.
 func queueOverride() cfgfile.ConditionalOverride {
 	return cfgfile.ConditionalOverride{
-		Check:  memQueueOrNone,
+		Check:  func(c *config.C) bool { return memQueueOrNone(c) && memQueueOrNone(cliSettings()) },
 		Config: config.MustNewConfigFrom(queueDefaults),
 	}
 }
@@ -41,7 +44,7 @@ func queueOverride() cfgfile.ConditionalOverride {
 // memQueueOrNone reports a configuration without a queue section or with a
 // memory queue only.
 func memQueueOrNone(c *config.C) bool {
-	if !c.HasField("queue") {
+	if c == nil || !c.HasField("queue") {
 		return true
 	}
 	q, err := c.Child("queue", -1)
@@ -54,4 +57,20 @@ func memQueueOrNone(c *config.C) bool {
 		}
 	}
 	return true
+}
+
+// cliSettings returns the -E settings of the command line, which libbeat
+// merges over the configuration file after the overrides were chosen; nil
+// when the flag is not registered.
+func cliSettings() *config.C {
+	f := flag.Lookup("E") // libbeat registers it on the standard flag set
+	if f == nil {
+		return nil
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return nil
+	}
+	c, _ := g.Get().(*config.C)
+	return c
 }

@@ -10,7 +10,7 @@ import (
 // TestQueueDefaultsUnderConfiguredKeys checks the memory queue settings the
 // binary runs with (export config prints the loaded configuration): keys
 // the file leaves out take threatqbeat's defaults, configured keys win, and
-// a disk queue is left alone.
+// a disk queue, in the file or in -E settings, is left alone.
 func TestQueueDefaultsUnderConfiguredKeys(t *testing.T) {
 	base := `threatqbeat:
   url: "http://127.0.0.1:1"
@@ -29,9 +29,9 @@ output.file.path: /tmp/unused
 		} `yaml:"mem"`
 		Disk map[string]any `yaml:"disk"`
 	}
-	exported := func(t *testing.T, extra string) queue {
+	exported := func(t *testing.T, extra string, flags ...string) queue {
 		t.Helper()
-		out := newBeat(t, base+extra).run(t, true, "export", "config")
+		out := newBeat(t, base+extra).run(t, true, append([]string{"export", "config"}, flags...)...)
 		var cfg struct {
 			Queue queue `yaml:"queue"`
 		}
@@ -54,4 +54,13 @@ output.file.path: /tmp/unused
 	q = exported(t, "queue.disk.max_size: 1GB\n")
 	require.Nil(t, q.Mem)
 	require.Equal(t, "1GB", q.Disk["max_size"])
+
+	q = exported(t, "", "-E", "queue.disk.max_size=2GB")
+	require.Nil(t, q.Mem)
+	require.Equal(t, "2GB", q.Disk["max_size"])
+
+	q = exported(t, "", "-E", "queue.mem.flush.timeout=5s")
+	require.NotNil(t, q.Mem)
+	require.Equal(t, 2048, q.Mem.Events)
+	require.Equal(t, "5s", q.Mem.Flush.Timeout)
 }
