@@ -20,7 +20,8 @@ import (
 )
 
 // docCommandTests maps every threatqbeat command that README.md and
-// docs/*.md show in a shell block to the end-to-end test that runs it. The
+// docs/*.md show in a shell block to the end-to-end test that runs it (in
+// its body or in a helper it calls). The
 // key is the command's signature (see commandSignature). TestDocsCommandsAreTested
 // fails when a page shows a command missing here, and when the test named
 // here does not exist or does not pass the command's words and flags to the
@@ -31,6 +32,8 @@ var docCommandTests = map[string]string{
 	"threatqbeat keystore add THREATQ_CLIENT_SECRET":         "TestClientSecretFromKeystore",
 	"threatqbeat keystore add THREATQ_CLIENT_SECRET --force": "TestKeystoreSecretCanBeReplaced",
 	"threatqbeat test config":                                "TestDocsConfigPassesTestConfig",
+	"threatqbeat test threatq":                               "TestThreatQTestGoodCredentials",
+	"threatqbeat test output":                                "TestTestOutputChecksElasticsearch",
 	"threatqbeat run":                                        "TestRunSyncsEveryIndicatorToFileOutput",
 	"threatqbeat setup":                                      "TestSetupInstallsEverythingThenChangesNothing",
 	"threatqbeat setup -E -E output.elasticsearch.api_key= output.elasticsearch.hosts=": "TestSetupFromTheCommandLineWithAPIKey",
@@ -81,10 +84,12 @@ func docCommands(t *testing.T) []docCommand {
 
 // commandsIn returns the threatqbeat commands of the shell blocks of one
 // page: lines (joined over trailing backslashes) split at &&, || and ;,
-// whose first word is threatqbeat (any path to it, sudo allowed) or
-// `go run .`.
+// whose first word is threatqbeat (any path to it, sudo allowed),
+// `go run .`, or a shell function the page defines around threatqbeat
+// (`run() { sudo -u threatqbeat .../threatqbeat --path.home ... "$@"; }`).
 func commandsIn(name string, page []byte) []docCommand {
 	var out []docCommand
+	wrappers := map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(page))
 	inFence, shell, lineNo, start := false, false, 0, 0
 	pending := ""
@@ -113,6 +118,14 @@ func commandsIn(name string, page []byte) []docCommand {
 			text = text[:i]
 		}
 		text = strings.TrimPrefix(text, "$ ")
+		if fn, body, ok := strings.Cut(text, "() {"); ok && !strings.ContainsAny(fn, " \t") {
+			for _, w := range strings.Fields(body) {
+				if strings.TrimSuffix(filepath.Base(w), ".exe") == "threatqbeat" {
+					wrappers[fn] = true
+				}
+			}
+			continue
+		}
 		text = strings.ReplaceAll(strings.ReplaceAll(text, "&&", ";"), "||", ";")
 		for _, part := range strings.Split(text, ";") {
 			words := strings.Fields(part)
@@ -124,6 +137,8 @@ func commandsIn(name string, page []byte) []docCommand {
 				words = words[1:]
 			case len(words) > 2 && words[0] == "go" && words[1] == "run" && words[2] == ".":
 				words = words[3:]
+			case len(words) > 0 && wrappers[words[0]]:
+				words = words[1:]
 			default:
 				continue
 			}
@@ -182,7 +197,9 @@ func testLiterals(t *testing.T) map[string][]string {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	out := map[string][]string{}
+	// The string literals of every function, and the functions each calls.
+	lits := map[string][]string{}
+	calls := map[string][]string{}
 	for _, f := range files {
 		file, err := parser.ParseFile(fset, f, nil, 0)
 		if err != nil {
@@ -190,20 +207,39 @@ func testLiterals(t *testing.T) map[string][]string {
 		}
 		for _, d := range file.Decls {
 			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") || fn.Body == nil {
+			if !ok || fn.Recv != nil || fn.Body == nil {
 				continue
 			}
-			lits := []string{}
+			name := fn.Name.Name
+			lits[name] = []string{}
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
-				if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING {
-					if s, err := strconv.Unquote(bl.Value); err == nil {
-						lits = append(lits, s)
+				switch n := n.(type) {
+				case *ast.BasicLit:
+					if s, err := strconv.Unquote(n.Value); err == nil && n.Kind == token.STRING {
+						lits[name] = append(lits[name], s)
+					}
+				case *ast.CallExpr:
+					if id, ok := n.Fun.(*ast.Ident); ok {
+						calls[name] = append(calls[name], id.Name)
 					}
 				}
 				return true
 			})
-			out[fn.Name.Name] = lits
 		}
+	}
+	// A test passes what its body holds and what the helpers it calls
+	// directly hold (testThreatQ builds the command of the test threatq
+	// tests).
+	out := map[string][]string{}
+	for name, l := range lits {
+		if !strings.HasPrefix(name, "Test") {
+			continue
+		}
+		all := slices.Clone(l)
+		for _, callee := range calls[name] {
+			all = append(all, lits[callee]...)
+		}
+		out[name] = all
 	}
 	return out
 }
@@ -260,6 +296,10 @@ func TestDocsCommandExtraction(t *testing.T) {
 		"$ threatqbeat export transform --dir out\n" +
 		"threatqbeat -c /etc/threatqbeat/threatqbeat.yml --path.data=/var/lib/threatqbeat run -e\n" +
 		"systemctl start threatqbeat\n" +
+		"run() { sudo -u threatqbeat /usr/share/threatqbeat/bin/threatqbeat \\\n" +
+		"  --path.home /usr/share/threatqbeat \"$@\"; }\n" +
+		"run test output\n" +
+		"runner test output\n" +
 		"```\n\n" +
 		"```yaml\nthreatqbeat:\n  url: x\n```\n"
 	var got []string
@@ -274,6 +314,7 @@ func TestDocsCommandExtraction(t *testing.T) {
 		"p.md:6 threatqbeat setup --dashboards -E setup.kibana.host=",
 		"p.md:8 threatqbeat export transform --dir",
 		"p.md:9 threatqbeat run",
+		"p.md:13 threatqbeat test output",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("extracted\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
