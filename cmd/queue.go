@@ -9,23 +9,23 @@ import (
 
 // queueDefaults are threatqbeat's memory queue defaults, used for every key
 // the configuration leaves out unless it configures another queue type
-// (queue.disk). ThreatQ pages arrive in bursts of
-// page_size (1000) events, and a run ends with a partial batch. With a
-// flush timeout, the queue holds a partial batch back until the timeout
-// expires: libbeat's 10 s delayed the end of every run, and even 1 s cost a
-// quarter of a 100 k sync's time. With no timeout the output takes what the
-// queue holds, up to flush.min_events (the largest batch); while a sync is
-// faster than the output, as it is during a full sync, the batches are
-// full. The queue holds two pages (libbeat: 3200 events) and hands the
+// (queue.disk). ThreatQ pages arrive in bursts of page_size (1000) events,
+// and a run ends with a partial batch, which the queue holds back until the
+// flush timeout expires: libbeat's 10 s delayed the end of every run, and
+// even 1 s was a quarter of a 100 k sync's time. With no timeout at all the
+// output takes whatever the queue holds, and Elasticsearch received bulks
+// of ~125 documents on average instead of 512. 50 ms is enough for a full
+// sync to fill every batch and costs a run at most 50 ms (docs/benchmarks.md,
+// change 9). The queue holds two pages (libbeat: 3200 events) and hands the
 // output batches of up to 512 events (libbeat: 1600), so the output sends
 // one batch while the worker maps the next instead of the two taking turns:
-// measured, this is faster and uses less memory than libbeat's defaults
-// (docs/benchmarks.md). Elasticsearch bulks are then up to 512 documents;
-// raise flush.min_events (and events) for larger bulks.
+// measured, this is faster and uses less memory than libbeat's defaults.
+// Elasticsearch bulks are then up to 512 documents; raise flush.min_events
+// (and events) for larger bulks.
 var queueDefaults = map[string]any{
 	"queue.mem.events":           2048,
 	"queue.mem.flush.min_events": 512,
-	"queue.mem.flush.timeout":    "0s",
+	"queue.mem.flush.timeout":    "50ms",
 }
 
 // queueOverride puts queueDefaults under the configuration: libbeat merges

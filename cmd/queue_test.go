@@ -22,7 +22,7 @@ func TestQueueDefaultsApplyUnlessAnotherQueueTypeIsConfigured(t *testing.T) {
 	require.NoError(t, o.Config.Unpack(&got))
 	require.Equal(t, 2048, got.Events)
 	require.Equal(t, 512, got.MinEvents)
-	require.Equal(t, "0s", got.Timeout)
+	require.Equal(t, "50ms", got.Timeout)
 }
 
 // TestQueueDefaultsFillOnlyMissingKeys merges as libbeat's cfgfile.Load
@@ -42,5 +42,5 @@ func TestQueueDefaultsFillOnlyMissingKeys(t *testing.T) {
 	require.NoError(t, merged.Unpack(&got))
 	require.Equal(t, 8192, got.Events)
 	require.Equal(t, 512, got.MinEvents)
-	require.Equal(t, "0s", got.Timeout)
+	require.Equal(t, "50ms", got.Timeout)
 }

@@ -43,13 +43,13 @@ output.file.path: /tmp/unused
 	require.NotNil(t, q.Mem)
 	require.Equal(t, 2048, q.Mem.Events)
 	require.Equal(t, 512, q.Mem.Flush.MinEvents)
-	require.Equal(t, "0s", q.Mem.Flush.Timeout)
+	require.Equal(t, "50ms", q.Mem.Flush.Timeout)
 
 	q = exported(t, "queue.mem.events: 4096\n")
 	require.NotNil(t, q.Mem)
 	require.Equal(t, 4096, q.Mem.Events)
 	require.Equal(t, 512, q.Mem.Flush.MinEvents)
-	require.Equal(t, "0s", q.Mem.Flush.Timeout)
+	require.Equal(t, "50ms", q.Mem.Flush.Timeout)
 
 	q = exported(t, "queue.disk.max_size: 1GB\n")
 	require.Nil(t, q.Mem)
