@@ -89,6 +89,7 @@ func (w *Walk) Next(ctx context.Context) (*Page, error) {
 	w.pages++
 	if len(p.Indicators) == 0 {
 		w.last = true
+		p.Release()
 		return nil, ErrNoMorePages
 	}
 	switch _, visited := w.seen[p.NextCursor]; {
@@ -97,6 +98,7 @@ func (w *Walk) Next(ctx context.Context) (*Page, error) {
 		p.NextCursor = p.Cursor
 		w.last = true
 	case visited:
+		p.Release()
 		return nil, fmt.Errorf("collection %s: %w: nextCursorMark %q was already visited", w.collection, ErrCursorLoop, p.NextCursor)
 	}
 	w.seen[p.NextCursor] = struct{}{}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
@@ -52,7 +53,7 @@ func scanPage(body []byte) (p *Page, ok bool) {
 		case equalFold(key, "total"):
 			if string(v) == "null" {
 				p.Total = 0 // as encoding/json sets a *int64 to nil
-				continue
+				break
 			}
 			n, err := strconv.ParseInt(string(v), 10, 64)
 			if err != nil {
@@ -63,7 +64,7 @@ func scanPage(body []byte) (p *Page, ok bool) {
 			data, hasData = v, true
 		case equalFold(key, "nextCursorMark"):
 			if string(v) == "null" {
-				continue
+				break
 			}
 			mark, simple := (&scanner{b: v}).str()
 			if !simple {
@@ -127,16 +128,7 @@ type scanner struct {
 	i int
 }
 
-func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\r', '\n':
-			s.i++
-		default:
-			return
-		}
-	}
-}
+func (s *scanner) ws() { s.i = jsonscan.SkipSpace(s.b, s.i) }
 
 func (s *scanner) consume(c byte) bool {
 	if s.i < len(s.b) && s.b[s.i] == c {
@@ -147,7 +139,8 @@ func (s *scanner) consume(c byte) bool {
 }
 
 // str reads a string literal and returns its content; simple is false when
-// the literal has an escape (or is not a string).
+// the literal has an escape or invalid UTF-8 (encoding/json replaces those
+// bytes), or is not a string.
 func (s *scanner) str() (content []byte, simple bool) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return nil, false
@@ -155,7 +148,7 @@ func (s *scanner) str() (content []byte, simple bool) {
 	start := s.i + 1
 	s.i = jsonscan.Skip(s.b, s.i)
 	content = s.b[start : s.i-1]
-	return content, bytes.IndexByte(content, '\\') < 0
+	return content, bytes.IndexByte(content, '\\') < 0 && utf8.Valid(content)
 }
 
 // skipValue moves past one value; false at the end of the input.

@@ -61,6 +61,28 @@ func TestScanPageTakesTheFastPath(t *testing.T) {
 	require.True(t, ok)
 	require.Len(t, p.Indicators, 50)
 	requireSameDecoding(t, body)
+
+	// null members and a last page without a cursor stay on the fast path.
+	for _, body := range []string{
+		`{"total":null,"data":[{"id":1}],"nextCursorMark":"AoE"}`,
+		`{"total":3,"data":[],"nextCursorMark":null,"errors":null}`,
+	} {
+		_, ok := scanPage([]byte(body))
+		require.True(t, ok, body)
+		requireSameDecoding(t, []byte(body))
+	}
+}
+
+// TestScanPageCursorWithInvalidUTF8 leaves a cursor encoding/json would
+// change (invalid UTF-8 becomes U+FFFD) to the general decoder.
+func TestScanPageCursorWithInvalidUTF8(t *testing.T) {
+	body := []byte("{\"total\":1,\"data\":[],\"nextCursorMark\":\"A\xffB\"}")
+	_, ok := scanPage(body)
+	require.False(t, ok)
+	requireSameDecoding(t, body)
+	p, err := decodePage(body)
+	require.NoError(t, err)
+	require.Equal(t, "A\uFFFDB", p.NextCursor)
 }
 
 func requireSameDecoding(t *testing.T, body []byte) {

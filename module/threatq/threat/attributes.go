@@ -3,36 +3,20 @@ package threat
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 )
 
 // normaliseAttributeName makes an attribute name a key of threatq.attributes:
 // lowercase, each space replaced by "_" ("AlienVault Threat Level" becomes
 // "alienvault_threat_level"). Other characters stay, as upstream.
 func normaliseAttributeName(name string) string {
-	// ASCII names, nearly all of them, in one pass and at most one
-	// allocation; strings.ToLower decides the others.
-	changed := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= utf8.RuneSelf {
-			return strings.ReplaceAll(strings.ToLower(name), " ", "_")
+	// One pass, and no allocation for a name already normal.
+	return strings.Map(func(r rune) rune {
+		if r == ' ' {
+			return '_'
 		}
-		changed = changed || c == ' ' || ('A' <= c && c <= 'Z')
-	}
-	if !changed {
-		return name
-	}
-	b := []byte(name)
-	for i, c := range b {
-		switch {
-		case c == ' ':
-			b[i] = '_'
-		case 'A' <= c && c <= 'Z':
-			b[i] = c + ('a' - 'A')
-		}
-	}
-	return string(b)
+		return unicode.ToLower(r)
+	}, name)
 }
 
 // attributeMap builds threatq.attributes: an object keyed by the normalised

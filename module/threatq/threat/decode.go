@@ -80,7 +80,6 @@ func decodeIndicator(raw []byte, valid bool, ind *indicator, errs *fieldErrors) 
 		if decodeFast(bytes.TrimRight(trimmed, " \t\r\n"), ind) {
 			return nil
 		}
-		*ind = indicator{}
 	}
 	// Through a copy, so that ind (on the caller's stack) does not escape
 	// to the heap because encoding/json takes it as an interface.

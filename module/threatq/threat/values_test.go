@@ -57,8 +57,8 @@ func TestValueLong(t *testing.T) {
 	}
 }
 
-// TestNormaliseAttributeNameMatchesStringsPackage compares the ASCII fast
-// path with strings.ToLower and strings.ReplaceAll.
+// TestNormaliseAttributeNameMatchesStringsPackage compares the one-pass
+// normalisation with strings.ToLower followed by strings.ReplaceAll.
 func TestNormaliseAttributeNameMatchesStringsPackage(t *testing.T) {
 	for _, name := range []string{
 		"", "Description", "AlienVault Threat Level", "already_lower", "  two  spaces ", "MIXED case 42",
