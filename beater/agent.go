@@ -190,10 +190,7 @@ func (a *agentInputs) start(s *agentSpec) (*agentInput, error) {
 		in.healthKey = func(col string) string { return s.id + "/" + col }
 	}
 	if a.metrics != nil {
-		if a.metrics.GetRegistry(r.regName) != nil {
-			a.metrics.Remove(r.regName)
-		}
-		in.metrics = a.metrics.NewRegistry(r.regName).NewRegistry("collections")
+		in.metrics = freshRegistry(a.metrics, r.regName).NewRegistry("collections")
 	}
 	r.in = in
 	ctx, cancel := context.WithCancel(a.ctx)

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
+
+	"github.com/threatqbeat/threatqbeat/config"
 )
 
 // inputDiagnostics is the content of an Agent input's diagnostics file. It
-// holds no secret: client_secret and the TLS key are never part of it.
+// holds no secret: client_secret and the TLS key are never part of it, and
+// a password in url or token_url is redacted.
 type inputDiagnostics struct {
 	ID          string                  `json:"id"`
 	Unit        string                  `json:"unit_id"`
@@ -54,7 +57,7 @@ func (r *agentInput) diagnostics() inputDiagnostics {
 	s := r.spec
 	d := inputDiagnostics{
 		ID: s.id, Unit: s.unitID, State: "running", Started: r.started.UTC(),
-		URL: s.cfg.URL, TokenURL: s.cfg.TokenEndpoint(), ClientID: s.cfg.ClientID,
+		URL: config.RedactURL(s.cfg.URL), TokenURL: config.RedactURL(s.cfg.TokenEndpoint()), ClientID: s.cfg.ClientID,
 		Index: s.index, Namespace: s.cfg.DataStream.Namespace,
 		Interval: s.cfg.Interval.String(), PageSize: s.cfg.PageSize,
 	}

@@ -3,6 +3,7 @@ package beater
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -211,7 +212,9 @@ func TestAgentInvalidInputFailsItsStreamOnly(t *testing.T) {
 func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
 	h := newAgentHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
-	u := h.unit("s1", []string{"c1"}, map[string]any{"ssl.key_passphrase": "hunter2-passphrase"})
+	// A password in the URL is a secret too: diagnostics redact it.
+	withPassword := strings.Replace(h.sim.URL(), "://", "://svc:urlpass-hunter2@", 1)
+	u := h.unit("s1", []string{"c1"}, map[string]any{"ssl.key_passphrase": "hunter2-passphrase", "url": withPassword})
 	var rendered map[string]any
 	require.NoError(t, u.Config.Unpack(&rendered))
 	b, _ := json.Marshal(rendered)
@@ -233,6 +236,7 @@ func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
 	require.NotNil(t, hook)
 	out := string(hook())
 	require.Contains(t, out, `"collection_total": 10`)
+	require.Contains(t, out, "svc:xxxxx@")
 	for _, secret := range []string{"hunter2", agentSecret} {
 		require.NotContains(t, out, secret)
 	}

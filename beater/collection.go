@@ -7,6 +7,7 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common/acker"
+	"github.com/elastic/beats/v7/libbeat/processors"
 )
 
 // runCollection syncs one collection every interval until ctx ends. A
@@ -48,9 +49,7 @@ func (in *input) runCollection(ctx context.Context, pipeline beat.Pipeline, id s
 		if client, err = pipeline.ConnectWith(cc); err == nil {
 			return in.loop(ctx, id, cursor, client, tr, stats)
 		}
-		if c, ok := cc.Processing.Processor.(interface{ Close() error }); ok {
-			_ = c.Close()
-		}
+		_ = processors.Close(cc.Processing.Processor)
 	}
 	err = fmt.Errorf("connect collection %s to the publisher pipeline: %w", id, err)
 	in.health.set(in.key(id), err)

@@ -54,6 +54,15 @@ func subRegistry(parent *monitoring.Registry, name string) *monitoring.Registry 
 	return parent.NewRegistry(name)
 }
 
+// freshRegistry replaces parent's sub-registry name, if any, with an empty
+// one: a restarted input or collection starts its counters again.
+func freshRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {
+	if parent.GetRegistry(name) != nil {
+		parent.Remove(name)
+	}
+	return parent.NewRegistry(name)
+}
+
 // newCollectionStats registers the counters of one collection under parent
 // (nil: an unregistered registry, for tests).
 func newCollectionStats(parent *monitoring.Registry, collection string) *collectionStats {
@@ -61,10 +70,7 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 	if parent == nil {
 		reg = monitoring.NewRegistry()
 	} else {
-		if parent.GetRegistry(collection) != nil {
-			parent.Remove(collection)
-		}
-		reg = parent.NewRegistry(collection)
+		reg = freshRegistry(parent, collection)
 	}
 	s := &collectionStats{
 		pages:         monitoring.NewUint(reg, "pages_fetched"),

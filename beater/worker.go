@@ -1,7 +1,6 @@
 package beater
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -97,7 +96,7 @@ func (w *worker) run(ctx context.Context) error {
 		w.stats.total.Set(page.Total)
 		p.Total = page.Total
 		p.Fetched += int64(len(page.Indicators))
-		if !missingWarned && lacksSourcesAndAttributes(page) {
+		if !missingWarned && page.LacksSourcesAndAttributes() {
 			missingWarned = true
 			w.stats.missingFields.Inc()
 			w.warning = "ThreatQ returned indicators without sources and attributes (provider, TLP and attributes are missing): check that the server honours the fields parameter"
@@ -188,15 +187,4 @@ func (w *worker) publishPage(page *threatq.Page) {
 	w.stats.fetched.Add(uint64(len(page.Indicators)))
 	w.stats.published.Add(uint64(published))
 	w.tracker.seal(mark)
-}
-
-// lacksSourcesAndAttributes reports a page none of whose indicators has a
-// sources or attributes member: a server ignoring the fields parameter.
-func lacksSourcesAndAttributes(p *threatq.Page) bool {
-	for _, raw := range p.Indicators {
-		if bytes.Contains(raw, []byte(`"sources"`)) || bytes.Contains(raw, []byte(`"attributes"`)) {
-			return false
-		}
-	}
-	return len(p.Indicators) > 0
 }

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -80,7 +79,7 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "ThreatQ %s (client_id %s, token endpoint %s)\n", redactURL(cfg.URL), cfg.ClientID, redactURL(cfg.TokenEndpoint()))
+	fmt.Fprintf(out, "ThreatQ %s (client_id %s, token endpoint %s)\n", config.RedactURL(cfg.URL), cfg.ClientID, config.RedactURL(cfg.TokenEndpoint()))
 	var failed []string
 	for _, col := range cfg.Collections {
 		page, err := api.Walk(col.ID, "").Next(ctx)
@@ -92,7 +91,7 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 			return fmt.Errorf("ThreatQ refused the credentials (check client_id, client_secret and token_url): %w", err)
 		case unreachable(err):
 			fmt.Fprintf(out, "  collection %s: ERROR %s\n", col.ID, err)
-			return fmt.Errorf("cannot reach ThreatQ at %s (check url, token_url, proxy and ssl settings, and that ThreatQ is up): %w", redactURL(cfg.URL), err)
+			return fmt.Errorf("cannot reach ThreatQ at %s (check url, token_url, proxy and ssl settings, and that ThreatQ is up): %w", config.RedactURL(cfg.URL), err)
 		case err != nil:
 			hint := ""
 			if ae := (*threatq.APIError)(nil); errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
@@ -103,7 +102,7 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 		default:
 			fmt.Fprintf(out, "  collection %s: OK, %d indicators in the collection, %d on the first page\n", col.ID, page.Total, len(page.Indicators))
 			fmt.Fprintf(out, "    types on the first page: %s\n", typeCounts(page.Indicators))
-			if lacksSourcesAndAttributes(page.Indicators) {
+			if page.LacksSourcesAndAttributes() {
 				fmt.Fprintln(out, "    WARNING: no indicator has sources or attributes: the server ignores the fields parameter, so provider, TLP and attributes will be missing")
 			}
 		}
@@ -157,24 +156,4 @@ func typeCounts(raws []json.RawMessage) string {
 		parts[i] = fmt.Sprintf("%s %d", n, counts[n])
 	}
 	return strings.Join(parts, ", ")
-}
-
-// lacksSourcesAndAttributes reports a page none of whose indicators has a
-// sources or attributes member.
-func lacksSourcesAndAttributes(raws []json.RawMessage) bool {
-	for _, raw := range raws {
-		if bytes.Contains(raw, []byte(`"sources"`)) || bytes.Contains(raw, []byte(`"attributes"`)) {
-			return false
-		}
-	}
-	return len(raws) > 0
-}
-
-// redactURL hides a password written in a URL.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return s
-	}
-	return u.Redacted()
 }

@@ -181,6 +181,16 @@ func (c *Config) TokenEndpoint() string {
 	return strings.TrimRight(c.URL, "/") + "/api/token"
 }
 
+// RedactURL returns s with the password of its user information, if any,
+// replaced by "xxxxx", for logs, messages and diagnostics.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return s
+	}
+	return u.Redacted()
+}
+
 // Transport returns the HTTP transport settings for the ThreatQ client.
 func (c *Config) Transport() httpcommon.HTTPTransportSettings {
 	return httpcommon.HTTPTransportSettings{TLS: c.SSL, Timeout: c.HTTPClientTimeout, Proxy: c.Proxy}

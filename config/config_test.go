@@ -96,3 +96,9 @@ func TestSecretNotInValidationErrors(t *testing.T) {
 	require.Error(t, err)
 	require.NotContains(t, err.Error(), "s3cret")
 }
+
+func TestRedactURL(t *testing.T) {
+	require.Equal(t, "https://svc:xxxxx@tq.example.com/api", RedactURL("https://svc:s3cret@tq.example.com/api"))
+	require.Equal(t, "https://tq.example.com", RedactURL("https://tq.example.com"))
+	require.Equal(t, "://bad url", RedactURL("://bad url"), "unparsable text is returned as it is")
+}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -131,7 +132,7 @@ func moduleLicense(dir string) string {
 	}
 	var ids []string
 	for _, t := range texts {
-		if id := classify(t); id != "" && !contains(ids, id) {
+		if id := classify(t); id != "" && !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
@@ -203,13 +204,4 @@ func headerLicense(p listedPackage) string {
 		return LicenseElastic + ` (file headers: "Licensed under the Elastic License")`
 	}
 	return LicenseElastic
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -46,6 +46,18 @@ func (p *Page) Release() {
 	p.buf, p.Indicators = nil, nil
 }
 
+// LacksSourcesAndAttributes reports a page with indicators none of which
+// has a sources or attributes member: a server ignoring the fields
+// parameter, so provider, TLP and attributes will be missing.
+func (p *Page) LacksSourcesAndAttributes() bool {
+	for _, raw := range p.Indicators {
+		if bytes.Contains(raw, []byte(`"sources"`)) || bytes.Contains(raw, []byte(`"attributes"`)) {
+			return false
+		}
+	}
+	return len(p.Indicators) > 0
+}
+
 // Walk iterates over the pages of one collection from a cursor mark.
 type Walk struct {
 	// OnRetry, if set, is told about every retried request of the walk.

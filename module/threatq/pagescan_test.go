@@ -1,6 +1,7 @@
 package threatq
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -151,4 +152,18 @@ func benchmarkDecode(b *testing.B, decode func([]byte) (*Page, error)) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/indicator")
+}
+
+func TestPageLacksSourcesAndAttributes(t *testing.T) {
+	page := func(raws ...string) *Page {
+		p := &Page{}
+		for _, r := range raws {
+			p.Indicators = append(p.Indicators, json.RawMessage(r))
+		}
+		return p
+	}
+	require.True(t, page(`{"id":1}`, `{"id":2}`).LacksSourcesAndAttributes())
+	require.False(t, page(`{"id":1}`, `{"id":2,"sources":[]}`).LacksSourcesAndAttributes())
+	require.False(t, page(`{"id":1,"attributes":[]}`).LacksSourcesAndAttributes())
+	require.False(t, page().LacksSourcesAndAttributes(), "an empty page says nothing")
 }
