@@ -255,3 +255,12 @@ func TestSplitAgentSecrets(t *testing.T) {
 	require.Equal(t, "p", m["ssl"].(map[string]any)["key_passphrase"])
 	require.Nil(t, SplitAgentSecrets(map[string]any{"url": "x"}))
 }
+
+// TestAgentIgnoresRunOnce: under Elastic Agent an input syncs every interval
+// until the agent stops it, whatever run_once says (docs/agent.md).
+func TestAgentIgnoresRunOnce(t *testing.T) {
+	h := newAgentHarness(t)
+	spec, err := parseAgentInput(h.unit("s1", []string{"c1"}, map[string]any{"run_once": true}), logp.NewNopLogger())
+	require.NoError(t, err)
+	require.False(t, spec.cfg.RunOnce)
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,6 +154,21 @@ func TestPackageSystemdUnit(t *testing.T) {
 	}
 	if restart != "always" {
 		t.Fatalf("Restart=%s, want always", restart)
+	}
+	// docs/service.md: a 60 s stop limit, an unprivileged user and a
+	// read-only view of the system but for the data and log directories.
+	unit, err := os.ReadFile("../deploy/systemd/threatqbeat.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(unit), "\n")
+	for _, want := range []string{
+		"TimeoutStopSec=60s", "User=threatqbeat", "Group=threatqbeat", "NoNewPrivileges=yes",
+		"ProtectSystem=strict", "ProtectHome=yes", "ReadWritePaths=/var/lib/threatqbeat /var/log/threatqbeat",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("the unit has no line %q", want)
+		}
 	}
 	fields := strings.Fields(execStart)
 	if len(fields) == 0 || fields[0] != "/usr/share/threatqbeat/bin/threatqbeat" {

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,6 +42,20 @@ func TestProgressLinesDuringARun(t *testing.T) {
 	}
 	if len(during) > 3 {
 		t.Errorf("%d progress lines for a 7 s run; want at most one every 5 s:\n%s", len(during), strings.Join(during, "\n"))
+	}
+	// The lines' own times are at least 5 s apart.
+	var last time.Time
+	for _, line := range during {
+		var rec struct {
+			Time time.Time `json:"@timestamp"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Time.IsZero() {
+			t.Fatalf("progress line without a time: %q (%v)", line, err)
+		}
+		if !last.IsZero() && rec.Time.Sub(last) < 5*time.Second-10*time.Millisecond {
+			t.Errorf("progress lines %v apart; want at least 5 s:\n%s", rec.Time.Sub(last), strings.Join(during, "\n"))
+		}
+		last = rec.Time
 	}
 	if len(summary) != 1 {
 		t.Errorf("want one end-of-run summary line, got %d:\n%s", len(summary), logs)

@@ -312,3 +312,11 @@ func TestParseRetryAfter(t *testing.T) {
 	require.Zero(t, parseRetryAfter("soon", now))
 	require.Zero(t, parseRetryAfter("", now))
 }
+
+// TestRetryAfterIsCapped: a server asking for a day's wait gets
+// maxRetryAfter (15 minutes), as docs/configuration.md says.
+func TestRetryAfterIsCapped(t *testing.T) {
+	p := RetryPolicy{WaitMin: time.Millisecond, WaitMax: time.Second}
+	require.Equal(t, 15*time.Minute, p.backoff(1, 24*time.Hour))
+	require.Equal(t, 2*time.Minute, p.backoff(1, 2*time.Minute), "a shorter Retry-After is honoured as it is")
+}
