@@ -9,16 +9,24 @@ import (
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
-// TestClientSecretFromKeystore: the secret lives in the beat's keystore and
-// the config refers to it as ${THREATQ_CLIENT_SECRET}.
-func TestClientSecretFromKeystore(t *testing.T) {
-	const secret = "keystore-only-secret-91"
+// keystoreAdd is one `keystore add` of a value given on standard input.
+type keystoreAdd struct {
+	value string
+	args  []string
+}
+
+// keystoreSync syncs n indicators with a beat whose configuration refers
+// to the client secret as ${THREATQ_CLIENT_SECRET}, after creating the
+// keystore and running adds. ThreatQ accepts only secret. It returns the
+// beat's log.
+func keystoreSync(t *testing.T, secret string, n int, adds ...keystoreAdd) string {
+	t.Helper()
 	sim := threatqtest.New(threatqtest.Options{ClientID: "ks-client", ClientSecret: secret})
 	defer sim.Close()
-	sim.SetCollection("col-e2e", threatqtest.Generate(120, 5, genStart))
+	sim.SetCollection("col-e2e", threatqtest.Generate(n, 5, genStart))
 
 	out := t.TempDir()
-	cfg := fmt.Sprintf(`threatqbeat:
+	b := newBeat(t, fmt.Sprintf(`threatqbeat:
   url: %q
   client_id: ks-client
   client_secret: ${THREATQ_CLIENT_SECRET}
@@ -26,25 +34,45 @@ func TestClientSecretFromKeystore(t *testing.T) {
   run_once: true
 output.file:
   path: %q
-`, sim.URL(), out)
-	b := newBeat(t, cfg)
+`, sim.URL(), out))
 	ctx := timeout(t, time.Minute)
 	if o, err := b.command(ctx, "keystore", "create").CombinedOutput(); err != nil {
 		t.Fatalf("keystore create: %v\n%s", err, o)
 	}
-	add := b.command(ctx, "keystore", "add", "THREATQ_CLIENT_SECRET", "--stdin")
-	add.Stdin = strings.NewReader(secret)
-	if o, err := add.CombinedOutput(); err != nil {
-		t.Fatalf("keystore add: %v\n%s", err, o)
+	for _, add := range adds {
+		cmd := b.command(ctx, add.args...)
+		cmd.Stdin = strings.NewReader(add.value)
+		if o, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(add.args, " "), err, o)
+		}
 	}
 	logs, err := b.command(ctx, "run", "-e").CombinedOutput()
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, tail(logs))
 	}
-	if n := len(readNDJSON(t, out)); n != 120 {
-		t.Fatalf("got %d events, want 120", n)
+	if got := len(readNDJSON(t, out)); got != n {
+		t.Fatalf("got %d events, want %d", got, n)
 	}
-	if strings.Contains(string(logs), secret) {
+	return string(logs)
+}
+
+// TestClientSecretFromKeystore: the secret lives in the beat's keystore and
+// the config refers to it as ${THREATQ_CLIENT_SECRET}.
+func TestClientSecretFromKeystore(t *testing.T) {
+	const secret = "keystore-only-secret-91"
+	logs := keystoreSync(t, secret, 120,
+		keystoreAdd{secret, []string{"keystore", "add", "THREATQ_CLIENT_SECRET", "--stdin"}})
+	if strings.Contains(logs, secret) {
 		t.Fatal("the keystore secret appears in the log")
 	}
+}
+
+// TestKeystoreSecretCanBeReplaced replaces the client secret in the
+// keystore with `keystore add --force`, as docs/troubleshooting.md shows,
+// and syncs with the new one.
+func TestKeystoreSecretCanBeReplaced(t *testing.T) {
+	const secret = "the-rotated-secret"
+	keystoreSync(t, secret, 50,
+		keystoreAdd{"the-old-secret", []string{"keystore", "add", "THREATQ_CLIENT_SECRET", "--stdin"}},
+		keystoreAdd{secret, []string{"keystore", "add", "THREATQ_CLIENT_SECRET", "--force", "--stdin"}})
 }
