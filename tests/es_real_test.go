@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
+	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
@@ -238,18 +240,9 @@ func TestRealElasticsearch(t *testing.T) {
 	es.must(t, http.MethodPost, tr+"/_start", nil)
 	es.requests()
 	out := b.run(t, true, "setup", "--transforms", "-e")
-	if diff := cmp.Diff([]string{
-		"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-		"GET /_transform/logs-ti_threatq.latest_ioc",
-		"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
-		"DELETE /_transform/logs-ti_threatq.latest_ioc",
-		"GET /_alias/logs-ti_threatq_latest.threat",
-		"HEAD /logs-ti_threatq_latest.dest_threat-1",
-		"PUT /logs-ti_threatq_latest.dest_threat-1",
-		"POST /_aliases",
-		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
-		"POST /_transform/logs-ti_threatq.latest_ioc/_start",
-	}, es.requests()); diff != "" {
+	// The pipeline is current already: the upgrade without its PUT.
+	upgrade := slices.Delete(slices.Clone(estest.TransformUpgrade), 1, 2)
+	if diff := cmp.Diff(upgrade, es.requests()); diff != "" {
 		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)
 	}
 	if status, _ := es.do(t, http.MethodHead, "/"+setup.Destination("0"), nil); status != http.StatusNotFound {
@@ -261,16 +254,8 @@ func TestRealElasticsearch(t *testing.T) {
 	}
 
 	out = b.run(t, true, "setup", "-e")
-	want := []string{
-		"GET /_ingest/pipeline/logs-ti_threatq.threat",
-		"GET /_ilm/policy/logs-ti_threatq.threat",
-		"GET /_index_template/logs-ti_threatq.threat",
-		"GET /_data_stream/" + dataStream,
-		"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-		"GET /_transform/logs-ti_threatq.latest_ioc",
-		"GET /_alias/logs-ti_threatq_latest.threat",
-		"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
-	}
+	want := slices.Clone(estest.SecondSetup)
+	want[3] = "GET /_data_stream/" + dataStream
 	if serverless {
 		want = append(want[:1], want[2:]...)
 	}

@@ -200,19 +200,7 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 	b := newBeat(t, onlyES(es.URL))
 
 	out := b.run(t, true, "setup", "--transforms", "-e")
-	want := []string{
-		"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-		"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
-		"GET /_transform/logs-ti_threatq.latest_ioc",
-		"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
-		"DELETE /_transform/logs-ti_threatq.latest_ioc",
-		"GET /_alias/logs-ti_threatq_latest.threat",
-		"HEAD /logs-ti_threatq_latest.dest_threat-1",
-		"PUT /logs-ti_threatq_latest.dest_threat-1",
-		"POST /_aliases",
-		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
-		"POST /_transform/logs-ti_threatq.latest_ioc/_start",
-	}
+	want := estest.TransformUpgrade
 	reqs := es.Requests()
 	if diff := cmp.Diff(want, estest.Summary(reqs)); diff != "" {
 		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)

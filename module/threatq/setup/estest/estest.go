@@ -657,6 +657,25 @@ var FirstSetup = []string{
 	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
 }
 
+// TransformUpgrade is the request sequence of `setup --transforms` over a
+// started transform of an older version whose destination holds the alias:
+// the pipeline is updated, the transform stopped and deleted, the new
+// destination created, the alias moved in one request and the new
+// transform started.
+var TransformUpgrade = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
+	"DELETE /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /logs-ti_threatq_latest.dest_threat-1",
+	"POST /_aliases",
+	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+}
+
 // SecondSetup is the request sequence of the same setup run again: reads
 // only.
 var SecondSetup = []string{
