@@ -1,8 +1,6 @@
 package beater
 
 import (
-	"strings"
-
 	"github.com/elastic/elastic-agent-libs/mapstr"
 )
 
@@ -24,20 +22,11 @@ var secretKeys = []string{"client_secret", "ssl.key_passphrase", "ssl.key", "pro
 // diagnostics file. The metadata is not printed, and the input manager
 // (agentInputs) puts the secrets back into a copy of the configuration.
 func SplitAgentSecrets(cfg map[string]any) *mapstr.Pointer {
-	secrets := mapstr.M{}
+	m, secrets := mapstr.M(cfg), mapstr.M{}
 	for _, key := range secretKeys {
-		if v, ok := cfg[key]; ok {
+		if v, err := m.GetValue(key); err == nil { // dotted or nested
 			secrets[key] = v
-			delete(cfg, key)
-			continue
-		}
-		parent, last := nestedParent(cfg, key)
-		if parent == nil {
-			continue
-		}
-		if v, ok := parent[last]; ok {
-			secrets[key] = v
-			delete(parent, last)
+			_ = m.Delete(key)
 		}
 	}
 	if len(secrets) == 0 {
@@ -53,50 +42,20 @@ func joinAgentSecrets(cfg map[string]any, meta *mapstr.Pointer) {
 	if meta == nil {
 		return
 	}
-	var secrets map[string]any
-	switch v := meta.Get()[agentSecretsKey].(type) {
-	case mapstr.M:
-		secrets = v
-	case map[string]any:
-		secrets = v
-	default:
+	secrets, err := meta.Get().GetValue(agentSecretsKey)
+	if err != nil {
 		return
 	}
-	for key, v := range secrets {
-		parts := strings.Split(key, ".")
-		m := cfg
-		for _, p := range parts[:len(parts)-1] {
-			child, ok := asMap(m[p])
-			if !ok {
-				child = map[string]any{}
-				m[p] = child
-			}
-			m = child
+	m, ok := secrets.(mapstr.M)
+	if !ok {
+		if plain, isMap := secrets.(map[string]any); isMap {
+			m, ok = plain, true
 		}
-		m[parts[len(parts)-1]] = v
 	}
-}
-
-// nestedParent returns the map holding the last element of a dotted key.
-func nestedParent(cfg map[string]any, key string) (map[string]any, string) {
-	parts := strings.Split(key, ".")
-	m := cfg
-	for _, p := range parts[:len(parts)-1] {
-		child, ok := asMap(m[p])
-		if !ok {
-			return nil, ""
-		}
-		m = child
+	if !ok {
+		return
 	}
-	return m, parts[len(parts)-1]
-}
-
-func asMap(v any) (map[string]any, bool) {
-	switch m := v.(type) {
-	case map[string]any:
-		return m, true
-	case mapstr.M:
-		return m, true
+	for key, v := range m {
+		_, _ = mapstr.M(cfg).Put(key, v)
 	}
-	return nil, false
 }

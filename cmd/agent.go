@@ -10,6 +10,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"github.com/elastic/elastic-agent-libs/mapstr"
 	"strings"
 
 	gproto "google.golang.org/protobuf/proto"
@@ -127,13 +128,13 @@ func fillDataStream(ds **proto.DataStream, src map[string]any, dataset string) {
 	}
 	d := *ds
 	if d.Namespace == "" {
-		d.Namespace = sourceString(src, "data_stream", "namespace")
+		d.Namespace = sourceString(src, "data_stream.namespace")
 	}
 	if d.Dataset == "" {
-		d.Dataset = sourceString(src, "data_stream", "dataset")
+		d.Dataset = sourceString(src, "data_stream.dataset")
 	}
 	if d.Type == "" {
-		d.Type = sourceString(src, "data_stream", "type")
+		d.Type = sourceString(src, "data_stream.type")
 	}
 	if d.Dataset == "" {
 		d.Dataset = dataset
@@ -154,15 +155,10 @@ func namespace(u *proto.UnitExpectedConfig, st *proto.Stream) string {
 	return ns
 }
 
-// sourceString reads parent.key from a source, nested or dotted.
-func sourceString(src map[string]any, parent, key string) string {
-	if v, ok := src[parent+"."+key].(string); ok {
-		return v
-	}
-	if m, ok := src[parent].(map[string]any); ok {
-		if v, ok := m[key].(string); ok {
-			return v
-		}
-	}
-	return ""
+// sourceString reads a string at a dotted path of a source, written nested
+// or with dotted keys.
+func sourceString(src map[string]any, path string) string {
+	v, _ := mapstr.M(src).GetValue(path)
+	str, _ := v.(string)
+	return str
 }
