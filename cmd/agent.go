@@ -10,7 +10,6 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"github.com/elastic/elastic-agent-libs/mapstr"
 	"strings"
 
 	gproto "google.golang.org/protobuf/proto"
@@ -22,6 +21,7 @@ import (
 	"github.com/elastic/elastic-agent-client/v7/pkg/client"
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
 	conf "github.com/elastic/elastic-agent-libs/config"
+	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/threatqbeat/threatqbeat/beater"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
