@@ -19,6 +19,7 @@ import (
 	"github.com/elastic/beats/v7/libbeat/cmd/instance"
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/threatqbeat/threatqbeat/beater"
 	"github.com/threatqbeat/threatqbeat/config"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
@@ -70,12 +71,13 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 			return fmt.Errorf("configure HTTP client for threatqbeat.url: %w", err)
 		}
 	}
+	opts := beater.ClientOptions(cfg)
+	opts.HTTPClient, opts.Logger, opts.MaxPages = hc, logp.NewNopLogger(), 1
 	// A test answers quickly: at most one retry, after at most 5 s.
-	retry := threatq.RetryPolicy{MaxAttempts: min(cfg.Retry.MaxAttempts, 2), WaitMin: min(cfg.Retry.WaitMin, time.Second), WaitMax: min(cfg.Retry.WaitMax, 5*time.Second)}
-	api, err := threatq.New(threatq.Options{
-		URL: cfg.URL, TokenURL: cfg.TokenEndpoint(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
-		HTTPClient: hc, PageSize: cfg.PageSize, MaxPages: 1, Retry: retry, Logger: logp.NewNopLogger(),
-	})
+	opts.Retry.MaxAttempts = min(opts.Retry.MaxAttempts, 2)
+	opts.Retry.WaitMin = min(opts.Retry.WaitMin, time.Second)
+	opts.Retry.WaitMax = min(opts.Retry.WaitMax, 5*time.Second)
+	api, err := threatq.New(opts)
 	if err != nil {
 		return err
 	}
