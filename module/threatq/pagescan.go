@@ -104,22 +104,12 @@ func scanPage(body []byte) (p *Page, ok bool) {
 
 // splitArray returns the elements of a valid JSON array as sub-slices.
 func splitArray(arr []byte) []json.RawMessage {
-	s := scanner{b: arr, i: 1}
 	out := make([]json.RawMessage, 0, 16)
-	s.ws()
-	if s.consume(']') {
-		return out
-	}
-	for {
-		s.ws()
-		start := s.i
-		s.skipValue()
-		out = append(out, arr[start:s.i:s.i])
-		s.ws()
-		if !s.consume(',') {
-			return out // ']': the input is valid JSON
-		}
-	}
+	jsonscan.EachElement(arr, func(e []byte) bool {
+		out = append(out, e[:len(e):len(e)])
+		return true
+	})
+	return out
 }
 
 // scanner walks JSON text already known to be valid.

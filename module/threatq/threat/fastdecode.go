@@ -12,7 +12,7 @@ import (
 // array) it returns false, and the caller decodes with encoding/json.
 func decodeFast(obj []byte, ind *indicator) bool {
 	var arrays uint8 // arrays already decoded: a repeat falls back
-	return eachMember(obj, func(key, v []byte) bool {
+	return jsonscan.EachMember(obj, func(key, v []byte) bool {
 		if p := ind.valueField(key); p != nil {
 			_ = p.UnmarshalJSON(v)
 			return true
@@ -156,7 +156,7 @@ func (n *named) decodeFast(v []byte) bool {
 		return true
 	}
 	var name value
-	ok := eachMember(v, func(key, v []byte) bool {
+	ok := jsonscan.EachMember(v, func(key, v []byte) bool {
 		if string(key) == "name" {
 			_ = name.UnmarshalJSON(v)
 			return true
@@ -201,7 +201,7 @@ func decodeNamedList(v []byte, list *[]named) bool {
 		return false
 	}
 	out := make([]named, 0, 4)
-	ok := eachElement(v, func(e []byte) bool {
+	ok := jsonscan.EachElement(v, func(e []byte) bool {
 		var n named
 		if !n.decodeFast(e) {
 			return false
@@ -223,7 +223,7 @@ func decodeObjects[T any](v []byte, list *[]*T, member func(*T, []byte, []byte) 
 		return false
 	}
 	out := make([]*T, 0, 8)
-	ok := eachElement(v, func(e []byte) bool {
+	ok := jsonscan.EachElement(v, func(e []byte) bool {
 		switch e[0] {
 		case 'n':
 			out = append(out, nil)
@@ -234,62 +234,10 @@ func decodeObjects[T any](v []byte, list *[]*T, member func(*T, []byte, []byte) 
 		}
 		t := new(T)
 		out = append(out, t)
-		return eachMember(e, func(key, v []byte) bool { return member(t, key, v) })
+		return jsonscan.EachMember(e, func(key, v []byte) bool { return member(t, key, v) })
 	})
 	*list = out
 	return ok
-}
-
-// eachMember calls fn with the name and the value of every member of obj,
-// a valid JSON object, until fn returns false. It returns false, without
-// calling fn, for a name with an escape.
-func eachMember(obj []byte, fn func(key, v []byte) bool) bool {
-	i := jsonscan.SkipSpace(obj, 1)
-	if obj[i] == '}' {
-		return true
-	}
-	for {
-		i = jsonscan.SkipSpace(obj, i)
-		end := jsonscan.Skip(obj, i)
-		key := obj[i+1 : end-1]
-		for _, c := range key {
-			if c == '\\' {
-				return false
-			}
-		}
-		i = jsonscan.SkipSpace(obj, end) + 1 // ':'
-		i = jsonscan.SkipSpace(obj, i)
-		end = jsonscan.Skip(obj, i)
-		if !fn(key, obj[i:end]) {
-			return false
-		}
-		i = jsonscan.SkipSpace(obj, end)
-		if obj[i] == '}' {
-			return true
-		}
-		i++ // ','
-	}
-}
-
-// eachElement calls fn with every element of arr, a valid JSON array,
-// until fn returns false.
-func eachElement(arr []byte, fn func(e []byte) bool) bool {
-	i := jsonscan.SkipSpace(arr, 1)
-	if arr[i] == ']' {
-		return true
-	}
-	for {
-		i = jsonscan.SkipSpace(arr, i)
-		end := jsonscan.Skip(arr, i)
-		if !fn(arr[i:end]) {
-			return false
-		}
-		i = jsonscan.SkipSpace(arr, end)
-		if arr[i] == ']' {
-			return true
-		}
-		i++ // ','
-	}
 }
 
 // foldedFields are the indicator member names, for foldsToField.

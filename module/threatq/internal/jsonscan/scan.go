@@ -336,3 +336,55 @@ func SkipSpace(b []byte, i int) int {
 	}
 	return i
 }
+
+// EachMember calls fn with the name and the value of every member of obj,
+// a valid JSON object without leading space, until fn returns false. It
+// returns false, without calling fn, for a name with an escape.
+func EachMember(obj []byte, fn func(key, v []byte) bool) bool {
+	i := SkipSpace(obj, 1)
+	if obj[i] == '}' {
+		return true
+	}
+	for {
+		i = SkipSpace(obj, i)
+		end := Skip(obj, i)
+		key := obj[i+1 : end-1]
+		for _, c := range key {
+			if c == '\\' {
+				return false
+			}
+		}
+		i = SkipSpace(obj, end) + 1 // ':'
+		i = SkipSpace(obj, i)
+		end = Skip(obj, i)
+		if !fn(key, obj[i:end]) {
+			return false
+		}
+		i = SkipSpace(obj, end)
+		if obj[i] == '}' {
+			return true
+		}
+		i++ // ','
+	}
+}
+
+// EachElement calls fn with every element of arr, a valid JSON array
+// without leading space, until fn returns false.
+func EachElement(arr []byte, fn func(e []byte) bool) bool {
+	i := SkipSpace(arr, 1)
+	if arr[i] == ']' {
+		return true
+	}
+	for {
+		i = SkipSpace(arr, i)
+		end := Skip(arr, i)
+		if !fn(arr[i:end]) {
+			return false
+		}
+		i = SkipSpace(arr, end)
+		if arr[i] == ']' {
+			return true
+		}
+		i++ // ','
+	}
+}

@@ -2,6 +2,7 @@ package jsonscan
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -78,5 +79,34 @@ func TestValidStringWordBoundaries(t *testing.T) {
 				t.Errorf("Valid(%q) = %v, encoding/json says %v", s, got, want)
 			}
 		}
+	}
+}
+
+func TestEachMemberAndEachElement(t *testing.T) {
+	var got []string
+	ok := EachMember([]byte(`{ "a" : [1, {"b":2}] , "c":"x\"y" ,"d":null }`), func(key, v []byte) bool {
+		got = append(got, string(key)+"="+string(v))
+		return true
+	})
+	if want := []string{`a=[1, {"b":2}]`, `c="x\"y"`, `d=null`}; !ok || !slices.Equal(got, want) {
+		t.Fatalf("EachMember: %v %q, want %q", ok, got, want)
+	}
+	if EachMember([]byte(`{"a\u0062":1}`), func(_, _ []byte) bool { return true }) {
+		t.Fatal("EachMember accepted a name with an escape")
+	}
+	if !EachMember([]byte(`{ }`), func(_, _ []byte) bool { t.Fatal("called for {}"); return true }) {
+		t.Fatal("EachMember({ })")
+	}
+
+	got = got[:0]
+	ok = EachElement([]byte(`[ 1 , "a]" ,{"b":[2]} ]`), func(e []byte) bool {
+		got = append(got, string(e))
+		return len(got) < 2 // stop after the second
+	})
+	if want := []string{`1`, `"a]"`}; ok || !slices.Equal(got, want) {
+		t.Fatalf("EachElement: %v %q, want false %q", ok, got, want)
+	}
+	if !EachElement([]byte(`[]`), func([]byte) bool { t.Fatal("called for []"); return true }) {
+		t.Fatal("EachElement([])")
 	}
 }
