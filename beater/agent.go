@@ -53,7 +53,6 @@ type agentInput struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	started time.Time
-	regName string
 
 	mu    sync.Mutex
 	stats map[string]*collectionStats
@@ -162,7 +161,7 @@ func (a *agentInputs) start(s *agentSpec) (*agentInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := NewCursorStore(filepath.Join(a.opts.DataDir, "inputs", safeName(s.id)), a.opts.Now)
+	store, err := NewCursorStore(filepath.Join(a.opts.DataDir, "inputs", s.name), a.opts.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +169,7 @@ func (a *agentInputs) start(s *agentSpec) (*agentInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &agentInput{spec: s, done: make(chan struct{}), started: a.opts.Now(), regName: safeName(s.id),
+	r := &agentInput{spec: s, done: make(chan struct{}), started: a.opts.Now(),
 		stats: map[string]*collectionStats{}}
 	in := &input{
 		cfg: s.cfg, api: api, store: store, log: log,
@@ -190,7 +189,7 @@ func (a *agentInputs) start(s *agentSpec) (*agentInput, error) {
 		in.healthKey = func(col string) string { return s.id + "/" + col }
 	}
 	if a.metrics != nil {
-		in.metrics = freshRegistry(a.metrics, r.regName).NewRegistry("collections")
+		in.metrics = freshRegistry(a.metrics, r.spec.name).NewRegistry("collections")
 	}
 	r.in = in
 	ctx, cancel := context.WithCancel(a.ctx)
@@ -220,7 +219,7 @@ func (a *agentInputs) stop(list []*agentInput) {
 				a.health.forget(r.spec.id + "/")
 			}
 			if a.metrics != nil {
-				a.metrics.Remove(r.regName)
+				a.metrics.Remove(r.spec.name)
 			}
 			a.log.Infow("ThreatQ input stopped", "input", r.spec.id, "unit", r.spec.unitID)
 		}()

@@ -42,7 +42,7 @@ func (a *agentInputs) registerDiagnostics(r *agentInput) {
 	if r.spec.diag == nil {
 		return
 	}
-	name := "threatq-input-" + safeName(r.spec.id)
+	name := "threatq-input-" + r.spec.name
 	r.spec.diag.Register(name, "state of the ThreatQ input "+r.spec.id+": collections, cursors, counters, last errors",
 		name+".json", "application/json", func() []byte {
 			b, err := json.MarshalIndent(r.diagnostics(), "", "  ")

@@ -34,7 +34,8 @@ type agentStream struct {
 
 // agentSpec is one parsed Agent input configuration.
 type agentSpec struct {
-	id       string // stream id (else unit id): names the cursor directory and metrics
+	id       string // stream id (else unit id)
+	name     string // id made safe for a path or registry: the cursor directory, metrics, trace and diagnostics names
 	unitID   string
 	hash     string
 	index    string // the index setting as written
@@ -91,9 +92,10 @@ func parseAgentInput(c *reload.ConfigWithMeta, log *logp.Logger) (*agentSpec, er
 	if s.id == "" {
 		s.id = "threatq-" + s.cfg.DataStream.Namespace
 	}
+	s.name = safeName(s.id)
 	// Two inputs with tracing on must not share (nor delete) trace files.
 	if s.cfg.Tracer.Filename == config.Default().Tracer.Filename {
-		s.cfg.Tracer.Filename += "-" + safeName(s.id)
+		s.cfg.Tracer.Filename += "-" + s.name
 	}
 	// Check the processors and the index once, so that a mistake fails the
 	// input now instead of each collection's pipeline client later.
