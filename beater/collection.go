@@ -82,24 +82,22 @@ func (in *input) loop(ctx context.Context, id, cursor string, client beat.Client
 		stats.runs.Inc()
 		err := w.run(ctx)
 		stats.runDurationMS.Set(in.now().Sub(start).Milliseconds())
-		if ctx.Err() != nil {
-			if in.cfg.RunOnce {
-				// Stopped mid-run: say so when events are still unacknowledged.
-				if werr := tr.wait(ctx); werr != nil {
-					return fmt.Errorf("collection %s: stopped before all events were acknowledged: %w", id, werr)
-				}
+		stopped := ctx.Err() != nil // stopped mid-run: no verdict on the run
+		if !stopped {
+			if err != nil {
+				log.Errorw("sync run failed; the stored cursor stays at the last acknowledged page", "error", err)
+			} else {
+				stats.lastSuccess.Set(in.now().UnixMilli())
 			}
-			return nil
+			in.health.set(in.key(id), healthError(err, w.warning))
 		}
-		if err != nil {
-			log.Errorw("sync run failed; the stored cursor stays at the last acknowledged page", "error", err)
-		} else {
-			stats.lastSuccess.Set(in.now().UnixMilli())
-		}
-		in.health.set(in.key(id), healthError(err, w.warning))
 		if in.cfg.RunOnce {
+			// Say so when events are still unacknowledged.
 			if werr := tr.wait(ctx); werr != nil {
 				return fmt.Errorf("collection %s: stopped before all events were acknowledged: %w", id, werr)
+			}
+			if stopped {
+				return nil
 			}
 			return err
 		}
