@@ -216,7 +216,11 @@ func (a *agentInputs) stop(list []*agentInput) {
 			r.cancel()
 			<-r.done
 			if r.in.healthKey != nil {
-				a.health.forget(r.spec.id + "/")
+				keys := make([]string, 0, len(r.spec.cfg.Collections))
+				for _, col := range r.spec.cfg.Collections {
+					keys = append(keys, r.in.key(col.ID))
+				}
+				a.health.forget(keys...)
 			}
 			if a.metrics != nil {
 				a.metrics.Remove(r.spec.name)

@@ -38,16 +38,13 @@ func (h *health) set(collection string, err error) {
 	h.reportLocked()
 }
 
-// forget drops the collections whose key starts with prefix (an input that
-// stopped) and reports the new state if anything changed.
-func (h *health) forget(prefix string) {
+// forget drops the given keys (the collections of a stopped input).
+func (h *health) forget(keys ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := len(h.failed)
-	for k := range h.failed {
-		if strings.HasPrefix(k, prefix) {
-			delete(h.failed, k)
-		}
+	for _, k := range keys {
+		delete(h.failed, k)
 	}
 	if n != len(h.failed) && h.reported {
 		h.reportLocked()
