@@ -3,7 +3,6 @@ package threat
 import (
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/threatqbeat/threatqbeat/include/fieldsgen/ecs"
 )
 
 // fieldDef is one entry of a Beats fields.yml file.
@@ -51,29 +52,21 @@ func readFieldsYML(t *testing.T, path string, out map[string]string) {
 	collectFields(defs, "", out)
 }
 
-// ecsFieldsPath finds libbeat's ECS fields file in the module cache.
-func ecsFieldsPath(t *testing.T) string {
+// ecsTypes returns the type of every field of the ECS version the events
+// claim (include/fieldsgen/ecs).
+func ecsTypes(t *testing.T) map[string]string {
 	t.Helper()
-	dir := goListModuleDir(t)
-	if dir == "" {
-		// Not downloaded yet (fresh cache): fetch it, then ask again.
-		out, err := exec.Command("go", "mod", "download", "github.com/elastic/beats/v7").CombinedOutput()
-		require.NoError(t, err, "go mod download github.com/elastic/beats/v7: %s", out)
-		dir = goListModuleDir(t)
+	schema, err := ecs.Load()
+	require.NoError(t, err)
+	out := make(map[string]string, len(schema.Fields))
+	for name, f := range schema.Fields {
+		out[name] = f.Type
 	}
-	require.NotEmpty(t, dir, "cannot locate github.com/elastic/beats/v7 in the module cache")
-	return filepath.Join(dir, "libbeat", "_meta", "fields.ecs.yml")
-}
-
-func goListModuleDir(t *testing.T) string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/elastic/beats/v7").Output()
-	require.NoError(t, err, "go list -m github.com/elastic/beats/v7")
-	return strings.TrimSpace(string(out))
+	return out
 }
 
 // TestDocumentedFields checks that every field of every golden event is
-// declared, in this dataset's _meta/fields.yml, the beat's _meta/fields.yml or in ECS, with a type that
+// declared, in this dataset's _meta/fields.yml, the beat's _meta/fields.yml or in ECS 8.17, with a type that
 // fits the value; and that every field declared here is emitted by some
 // golden event, so the file does not rot.
 func TestDocumentedFields(t *testing.T) {
@@ -90,8 +83,7 @@ func TestDocumentedFields(t *testing.T) {
 	for _, section := range beat {
 		collectFields(section.Fields, "", overrides)
 	}
-	declared := map[string]string{}
-	readFieldsYML(t, ecsFieldsPath(t), declared)
+	declared := ecsTypes(t)
 	for name, typ := range own {
 		if ecsType, ok := declared[name]; ok {
 			t.Errorf("%s is declared here (%s) and in ECS (%s): remove it from _meta/fields.yml", name, typ, ecsType)
