@@ -163,14 +163,16 @@ func TestGeneratedFieldsYMLIsCurrent(t *testing.T) {
 	}
 }
 
-// TestLibbeatFieldsDefinedByECSAreLeftOut: libbeat's own files define no
-// ECS field in the generated file, and the header names what was left out.
+// TestLibbeatFieldsDefinedByECSAreLeftOut: outside the ECS section no
+// field is an ECS field or collides with one, and every alias (libbeat's
+// agent.hostname, the migration aliases) points at a declared field.
 func TestLibbeatFieldsDefinedByECSAreLeftOut(t *testing.T) {
 	data, err := os.ReadFile(committed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := loadSchema(t)
+	all, _ := flatten(t, data)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
@@ -185,6 +187,11 @@ func TestLibbeatFieldsDefinedByECSAreLeftOut(t *testing.T) {
 			}
 			if msg := collision(s, l.name); msg != "" {
 				t.Errorf("section %s: %s", value(sec, "key"), msg)
+			}
+			if value(l.node, "type") == "alias" {
+				if target := value(l.node, "path"); all[target].Type == "" || all[target].Type == "alias" {
+					t.Errorf("alias %s points at %q, which fields.yml does not declare", l.name, target)
+				}
 			}
 		}
 	}

@@ -1,6 +1,7 @@
-// Command genfields writes include/fields.yml: libbeat's ECS and common
-// fields, the beat's _meta/fields.yml and every dataset's
-// module/threatq/<dataset>/_meta/fields.yml. Run it from the repository root
+// Command genfields writes include/fields.yml: the ECS fields of the
+// vendored ECS version (include/fieldsgen/ecs), libbeat's non-ECS fields,
+// the beat's _meta/fields.yml and every module's and dataset's
+// _meta/fields.yml (see package fieldsgen). Run it from the repository root
 // (mage update does).
 package main
 
