@@ -20,7 +20,7 @@ const committed = "../fields.yml"
 // constantKeyword are the ECS keyword fields threatqbeat maps as
 // constant_keyword, as the Elastic integration does (docs/fields.md): one
 // value per index.
-var constantKeyword = []string{}
+var constantKeyword = []string{"event.dataset", "event.module", "threat.feed.dashboard_id"}
 
 func loadSchema(t *testing.T) *ecs.Schema {
 	t.Helper()
