@@ -42,10 +42,12 @@ const transformsFlag = "transforms"
 // installs what is missing (setup.Installer.EnsureForRun), and the
 // index-management support selects logs-ti_threatq.threat-<namespace>.
 type esAssets struct {
-	settings instance.Settings
-	out      io.Writer      // where setup reports progress
-	steps    setup.Steps    // chosen by setup's flags
-	opts     *setup.Options // read from the root configuration
+	settings   instance.Settings
+	out        io.Writer      // where setup reports progress
+	steps      setup.Steps    // chosen by setup's flags
+	dashboards bool           // setup --dashboards (dashboards.go)
+	opts       *setup.Options // read from the root configuration
+	root       *conf.C        // the root configuration, for the dashboards
 }
 
 // newESAssets returns the wiring for settings, whose IndexManagement it
@@ -65,6 +67,7 @@ func (e *esAssets) indexManagement(log *logp.Logger, info beat.Info, root *conf.
 	}
 	opts := s.Options()
 	e.opts = &opts
+	e.root = root
 	return s, nil
 }
 
@@ -83,7 +86,14 @@ func (e *esAssets) options() setup.Options {
 func (e *esAssets) creator(next beat.Creator) beat.Creator {
 	return func(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
 		if b.InSetupCmd {
-			b.OverwritePipelinesCallback = e.setupCallback(b)
+			if e.dashboards {
+				if err := importDashboards(context.Background(), b.Info, b.Paths, e.root, e.out); err != nil {
+					return nil, err
+				}
+			}
+			if e.steps.Any() {
+				b.OverwritePipelinesCallback = e.setupCallback(b)
+			}
 			return setupOnly{}, nil
 		}
 		if err := e.registerRunCallback(b); err != nil {
@@ -175,10 +185,15 @@ See docs/elasticsearch.md.
 		}
 		e.out = c.OutOrStdout()
 		e.steps = stepsFromFlags(c)
-		// libbeat then does nothing itself but call OverwritePipelinesCallback,
-		// which runs e.steps.
+		e.dashboards, _ = c.Flags().GetBool(libcmd.DashboardKey)
+		// libbeat then does nothing itself but call the Creator, which
+		// imports the dashboards (libbeat's own step would add a data view
+		// for the index "threatqbeat-*", which does not exist), and
+		// OverwritePipelinesCallback, which runs e.steps. --pipelines keeps
+		// libbeat from running all its steps when no flag is left.
 		_ = c.Flags().Set(libcmd.IndexManagementKey, "false")
-		if e.steps.Any() {
+		_ = c.Flags().Set(libcmd.DashboardKey, "false")
+		if e.steps.Any() || e.dashboards {
 			_ = c.Flags().Set(libcmd.PipelineKey, "true")
 		}
 	}

@@ -26,22 +26,26 @@ func setupCommand() (*esAssets, *cobra.Command) {
 }
 
 // TestSetupFlagsMapOntoLibbeat checks what libbeat is left to do after
-// threatqbeat's PreRun: never its own index management, --pipelines (which
-// calls threatqbeat's installer) whenever a threatqbeat step is chosen, and
-// dashboards only when asked for.
+// threatqbeat's PreRun: never its own index management nor its dashboard
+// step (threatqbeat imports the dashboards, without libbeat's generated
+// data view, when --dashboards is given), and --pipelines (which calls the
+// Creator and threatqbeat's installer) whenever anything is asked for.
 func TestSetupFlagsMapOntoLibbeat(t *testing.T) {
 	for _, tc := range []struct {
 		args  string
 		steps setup.Steps
-		// libbeat's flags after PreRun
-		pipelines, dashboards bool
+		// threatqbeat imports the dashboards itself (dashboards.go)
+		dashboards bool
+		// libbeat's --pipelines after PreRun: it then calls the Creator and
+		// the setup callback and nothing else
+		pipelines bool
 	}{
-		{"", setup.All(), true, false},
-		{"--transforms", setup.Steps{Transforms: true}, true, false},
-		{"--pipelines", setup.Steps{Pipelines: true}, true, false},
-		{"--index-management", setup.Steps{IndexManagement: true}, true, false},
-		{"--index-management --transforms", setup.Steps{IndexManagement: true, Transforms: true}, true, false},
-		{"--dashboards", setup.Steps{}, false, true},
+		{"", setup.All(), false, true},
+		{"--transforms", setup.Steps{Transforms: true}, false, true},
+		{"--pipelines", setup.Steps{Pipelines: true}, false, true},
+		{"--index-management", setup.Steps{IndexManagement: true}, false, true},
+		{"--index-management --transforms", setup.Steps{IndexManagement: true, Transforms: true}, false, true},
+		{"--dashboards", setup.Steps{}, true, true},
 		{"--dashboards --transforms", setup.Steps{Transforms: true}, true, true},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
@@ -49,14 +53,15 @@ func TestSetupFlagsMapOntoLibbeat(t *testing.T) {
 			require.NoError(t, sc.ParseFlags(strings.Fields(tc.args)))
 			sc.PreRun(sc, nil)
 			require.Equal(t, tc.steps, e.steps)
+			require.Equal(t, tc.dashboards, e.dashboards)
 			get := func(k string) bool {
 				v, err := sc.Flags().GetBool(k)
 				require.NoError(t, err)
 				return v
 			}
 			require.False(t, get(libcmd.IndexManagementKey), "libbeat's own index management must not run")
+			require.False(t, get(libcmd.DashboardKey), "libbeat's dashboard step would add the data view threatqbeat-*")
 			require.Equal(t, tc.pipelines, get(libcmd.PipelineKey))
-			require.Equal(t, tc.dashboards, get(libcmd.DashboardKey))
 		})
 	}
 }
