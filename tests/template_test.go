@@ -9,22 +9,7 @@ import (
 // TestExportTemplateHasThreatQFields checks that the index template built
 // from the embedded fields.yml maps the dataset's fields with their types.
 func TestExportTemplateHasThreatQFields(t *testing.T) {
-	b := newBeat(t, fileOutputConfig("https://threatq.example.com", t.TempDir(), ""))
-	out, err := b.command(timeout(t, time.Minute), "export", "template").Output()
-	if err != nil {
-		t.Fatalf("export template: %v", err)
-	}
-	var tpl struct {
-		Template struct {
-			Mappings struct {
-				Properties map[string]any `json:"properties"`
-			} `json:"mappings"`
-		} `json:"template"`
-	}
-	if err := json.Unmarshal(out, &tpl); err != nil {
-		t.Fatalf("template is not JSON: %v", err)
-	}
-	props := tpl.Template.Mappings.Properties
+	props := exportTemplate(t).Template.Mappings.Properties
 	for path, want := range map[string]string{
 		"threatq.attributes":                  "flattened",
 		"threatq.id":                          "long",
@@ -51,6 +36,39 @@ func TestExportTemplateHasThreatQFields(t *testing.T) {
 			t.Errorf("%s is mapped %q, want %q", path, got, want)
 		}
 	}
+}
+
+// exportedTemplate is the part of `export template`'s output the tests read.
+type exportedTemplate struct {
+	Template struct {
+		Settings struct {
+			Index struct {
+				Mapping struct {
+					TotalFields struct {
+						Limit int `json:"limit"`
+					} `json:"total_fields"`
+				} `json:"mapping"`
+			} `json:"index"`
+		} `json:"settings"`
+		Mappings struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"mappings"`
+	} `json:"template"`
+}
+
+// exportTemplate runs `threatqbeat export template`.
+func exportTemplate(t *testing.T) exportedTemplate {
+	t.Helper()
+	b := newBeat(t, fileOutputConfig("https://threatq.example.com", t.TempDir(), ""))
+	out, err := b.command(timeout(t, time.Minute), "export", "template").Output()
+	if err != nil {
+		t.Fatalf("export template: %v", err)
+	}
+	var tpl exportedTemplate
+	if err := json.Unmarshal(out, &tpl); err != nil {
+		t.Fatalf("template is not JSON: %v", err)
+	}
+	return tpl
 }
 
 // mappingType follows properties along a dotted path and returns its type.
@@ -89,30 +107,7 @@ func splitPath(p string) []string {
 // URL, and that the whole mapping stays under the template's own
 // index.mapping.total_fields.limit.
 func TestExportTemplateFollowsECS(t *testing.T) {
-	b := newBeat(t, fileOutputConfig("https://threatq.example.com", t.TempDir(), ""))
-	out, err := b.command(timeout(t, time.Minute), "export", "template").Output()
-	if err != nil {
-		t.Fatalf("export template: %v", err)
-	}
-	var tpl struct {
-		Template struct {
-			Settings struct {
-				Index struct {
-					Mapping struct {
-						TotalFields struct {
-							Limit int `json:"limit"`
-						} `json:"total_fields"`
-					} `json:"mapping"`
-				} `json:"index"`
-			} `json:"settings"`
-			Mappings struct {
-				Properties map[string]any `json:"properties"`
-			} `json:"mappings"`
-		} `json:"template"`
-	}
-	if err := json.Unmarshal(out, &tpl); err != nil {
-		t.Fatalf("template is not JSON: %v", err)
-	}
+	tpl := exportTemplate(t)
 	props := tpl.Template.Mappings.Properties
 	for path, want := range map[string]string{
 		"threat.indicator.id":                  "keyword",
