@@ -3,7 +3,6 @@ package cmd
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,16 +16,11 @@ import (
 	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
 )
 
-// exportFile is one body an export command writes with --dir.
-type exportFile struct {
-	dir, name string
-	body      setup.Body
-}
-
 // addExportCommands replaces libbeat's `export template` and `export
 // ilm-policy` (which would print libbeat's template and policy, not the
 // ones setup installs) and adds `export pipeline` and `export transform`.
-// All print the JSON bodies setup sends, built without Elasticsearch.
+// All print the JSON bodies setup sends, built without Elasticsearch
+// (setup.Assets.Export says which).
 func (e *esAssets) addExportCommands(root *libcmd.BeatsRootCmd) {
 	for _, c := range root.ExportCmd.Commands() {
 		if n := c.Name(); n == "template" || n == "ilm-policy" {
@@ -34,45 +28,16 @@ func (e *esAssets) addExportCommands(root *libcmd.BeatsRootCmd) {
 		}
 	}
 	root.ExportCmd.AddCommand(
-		e.exportCommand("template", "Export the index template "+setup.TemplateName+" to stdout",
-			func(a *setup.Assets) (setup.Body, []exportFile, error) {
-				return a.Template, []exportFile{{"template", setup.TemplateName, a.Template}}, nil
-			}, true),
-		e.exportCommand("ilm-policy", "Export the ILM policy "+setup.PolicyName+" (or the data stream lifecycle with setup.dsl.enabled)",
-			func(a *setup.Assets) (setup.Body, []exportFile, error) {
-				switch a.Lifecycle {
-				case setup.LifecycleILM:
-					return a.Policy, []exportFile{{"policy", setup.PolicyName, a.Policy}}, nil
-				case setup.LifecycleDSL:
-					return a.DataStreamLifecycle, []exportFile{{"policy", setup.PolicyName, a.DataStreamLifecycle}}, nil
-				}
-				return nil, nil, errors.New("export ilm-policy: setup.ilm.enabled is false and setup.dsl.enabled is not true: no lifecycle is installed")
-			}, false),
-		e.exportCommand("pipeline", "Export the ingest pipeline "+setup.PipelineID+" (--dir also writes the transform destination's pipeline)",
-			func(a *setup.Assets) (setup.Body, []exportFile, error) {
-				return a.Pipeline, []exportFile{
-					{"pipeline", setup.PipelineID, a.Pipeline},
-					{"pipeline", setup.DestinationPipelineID, a.DestinationPipeline},
-				}, nil
-			}, false),
-		e.exportCommand("transform", "Export the latest transform "+setup.TransformID+" (--dir also writes its destination index and pipeline)",
-			func(a *setup.Assets) (setup.Body, []exportFile, error) {
-				dest := setup.Body{"aliases": setup.Body{setup.Alias: setup.Body{}}}
-				for k, v := range a.Destination {
-					dest[k] = v
-				}
-				return a.Transform, []exportFile{
-					{"transform", setup.TransformID, a.Transform},
-					{"index", setup.Destination(a.TransformVersion), dest},
-					{"pipeline", setup.DestinationPipelineID, a.DestinationPipeline},
-				}, nil
-			}, true),
+		e.exportCommand("template", "Export the index template "+setup.TemplateName+" to stdout", true),
+		e.exportCommand("ilm-policy", "Export the ILM policy "+setup.PolicyName+" (or the data stream lifecycle with setup.dsl.enabled)", false),
+		e.exportCommand("pipeline", "Export the ingest pipeline "+setup.PipelineID+" (--dir also writes the transform destination's pipeline)", false),
+		e.exportCommand("transform", "Export the latest transform "+setup.TransformID+" (--dir also writes its destination index and pipeline)", true),
 	)
 }
 
-// exportCommand builds one export subcommand. pick returns the body for
-// stdout and the files for --dir.
-func (e *esAssets) exportCommand(use, short string, pick func(*setup.Assets) (setup.Body, []exportFile, error), mappings bool) *cobra.Command {
+// exportCommand builds one export subcommand: the first of the asset's
+// files on stdout, or all of them under --dir.
+func (e *esAssets) exportCommand(use, short string, mappings bool) *cobra.Command {
 	c := &cobra.Command{
 		Use:          use,
 		Short:        short,
@@ -83,17 +48,17 @@ func (e *esAssets) exportCommand(use, short string, pick func(*setup.Assets) (se
 			if err != nil {
 				return err
 			}
-			body, files, err := pick(a)
+			files, err := a.Export(use)
 			if err != nil {
 				return err
 			}
 			dir, _ := c.Flags().GetString("dir")
 			if dir == "" {
-				return writeJSON(c.OutOrStdout(), body)
+				return writeJSON(c.OutOrStdout(), files[0].Body)
 			}
 			for _, f := range files {
-				p := filepath.Join(dir, f.dir, f.name+".json")
-				if err := writeJSONFile(p, f.body); err != nil {
+				p := filepath.Join(dir, f.Dir, f.Name+".json")
+				if err := writeJSONFile(p, f.Body); err != nil {
 					return fmt.Errorf("export %s: %w", use, err)
 				}
 				fmt.Fprintln(c.OutOrStdout(), "Wrote "+p)

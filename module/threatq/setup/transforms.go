@@ -155,13 +155,7 @@ func (i *Installer) destination(dest, oldDest string) error {
 // createDestination creates the destination index with its explicit
 // mappings, and with the alias when withAlias.
 func (i *Installer) createDestination(dest string, withAlias bool) error {
-	body := Body{}
-	for k, v := range i.assets.Destination {
-		body[k] = v
-	}
-	if withAlias {
-		body["aliases"] = Body{Alias: Body{}}
-	}
+	body := i.assets.DestinationCreate(withAlias)
 	put := call{StepTransforms, "create transform destination", dest, privDest}
 	// resource_already_exists (400) means a concurrent setup won.
 	status, resp, err := i.do(put, http.MethodPut, "/"+dest, nil, body, http.StatusBadRequest)
