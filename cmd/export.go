@@ -31,7 +31,7 @@ func (e *esAssets) addExportCommands(root *libcmd.BeatsRootCmd) {
 		e.exportCommand("template", "Export the index template "+setup.TemplateName+" to stdout", true),
 		e.exportCommand("ilm-policy", "Export the ILM policy "+setup.PolicyName+" (or the data stream lifecycle with setup.dsl.enabled)", false),
 		e.exportCommand("pipeline", "Export the ingest pipeline "+setup.PipelineID+" (--dir also writes the transform destination's pipeline)", false),
-		e.exportCommand("transform", "Export the latest transform "+setup.TransformID+" (--dir also writes its destination index and pipeline)", true),
+		e.exportCommand("transform", "Export the latest transform "+setup.TransformID+" (--dir also writes its destination's index template, index and pipeline)", true),
 	)
 }
 

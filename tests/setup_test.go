@@ -49,16 +49,14 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 		t.Fatalf("setup requests (-want +got):\n%s\n%s", diff, out)
 	}
 	a := expectedAssets(t)
-	dest := map[string]any{"aliases": map[string]any{setup.Alias: map[string]any{}}}
-	for k, v := range a.Destination {
-		dest[k] = v
-	}
+	destName := setup.Destination(a.TransformVersion)
 	for path, want := range map[string]any{
-		"/_ingest/pipeline/logs-ti_threatq.threat":                     a.Pipeline,
-		"/_ilm/policy/logs-ti_threatq.threat":                          a.Policy,
-		"/_index_template/logs-ti_threatq.threat":                      a.Template,
-		"/_ingest/pipeline/logs-ti_threatq.latest_ioc":                 a.DestinationPipeline,
-		"/logs-ti_threatq_latest.dest_threat-1":                        dest,
+		"/_ingest/pipeline/logs-ti_threatq.threat":            a.Pipeline,
+		"/_ilm/policy/logs-ti_threatq.threat":                 a.Policy,
+		"/_index_template/logs-ti_threatq.threat":             a.Template,
+		"/_ingest/pipeline/logs-ti_threatq.latest_ioc":        a.DestinationPipeline,
+		"/_index_template/logs-ti_threatq_latest.dest_threat": a.DestinationTemplate,
+		"/" + destName: a.DestinationCreate(true),
 		"/_transform/logs-ti_threatq.latest_ioc?defer_validation=true": a.Transform,
 	} {
 		r, ok := estest.Find(reqs, http.MethodPut, path)
@@ -84,9 +82,11 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 		{"/_index_template/logs-ti_threatq.threat", "template.settings.index.default_pipeline", "logs-ti_threatq.threat"},
 		{"/_ingest/pipeline/logs-ti_threatq.threat", "processors", "event.ingested"}, // the first processor's field
 		{"/_ingest/pipeline/logs-ti_threatq.threat", "on_failure", "error.message"},  // the first handler's field
-		{"/logs-ti_threatq_latest.dest_threat-1", "mappings.properties.data_stream.properties.namespace.type", "keyword"},
-		{"/logs-ti_threatq_latest.dest_threat-1", "aliases", map[string]any{"logs-ti_threatq_latest.threat": map[string]any{}}},
-		{"/_transform/logs-ti_threatq.latest_ioc?defer_validation=true", "dest.index", "logs-ti_threatq_latest.dest_threat-1"},
+		{"/" + destName, "mappings.properties.data_stream.properties.namespace.type", "keyword"},
+		{"/" + destName, "aliases", map[string]any{"logs-ti_threatq_latest.threat": map[string]any{}}},
+		{"/_transform/logs-ti_threatq.latest_ioc?defer_validation=true", "dest.index", destName},
+		{"/_index_template/logs-ti_threatq_latest.dest_threat", "index_patterns", []any{destName}},
+		{"/_index_template/logs-ti_threatq_latest.dest_threat", "priority", 250.0},
 	} {
 		r, _ := estest.Find(reqs, http.MethodPut, c.path)
 		var body map[string]any
@@ -105,11 +105,18 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 		"Ingest pipeline logs-ti_threatq.threat: installed",
 		"ILM policy logs-ti_threatq.threat: installed",
 		"Data stream logs-ti_threatq.threat-default: created",
-		"Transform logs-ti_threatq.latest_ioc: version 1 installed and started",
+		"Index template logs-ti_threatq_latest.dest_threat: installed for " + destName,
+		"Transform logs-ti_threatq.latest_ioc: version " + a.TransformVersion + " installed and started",
 	} {
 		if !strings.Contains(out, line) {
 			t.Errorf("setup output lacks %q:\n%s", line, out)
 		}
+	}
+
+	// The built-in logs-*-* template creates data streams only: the
+	// destination is a plain index because its own template wins.
+	if got := es.IndexTemplate(destName); got != setup.DestinationTemplateName {
+		t.Errorf("%s was created with template %q", destName, got)
 	}
 
 	es.Reset()
@@ -210,23 +217,27 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 	if err := json.Unmarshal(move.Body, &actions); err != nil {
 		t.Fatal(err)
 	}
+	newDest := setup.Destination(expectedAssets(t).TransformVersion)
 	wantActions := map[string]any{"actions": []any{
-		map[string]any{"add": map[string]any{"index": "logs-ti_threatq_latest.dest_threat-1", "alias": "logs-ti_threatq_latest.threat"}},
+		map[string]any{"add": map[string]any{"index": newDest, "alias": "logs-ti_threatq_latest.threat"}},
 		map[string]any{"remove_index": map[string]any{"index": "logs-ti_threatq_latest.dest_threat-0"}},
 	}}
 	if diff := cmp.Diff(wantActions, actions); diff != "" {
 		t.Errorf("alias move (-want +got):\n%s", diff)
 	}
-	if got := es.Indices(); !cmp.Equal(got, []string{setup.Destination("1")}) {
+	if got := es.Indices(); !cmp.Equal(got, []string{newDest}) {
 		t.Errorf("indices after the upgrade: %v (the old destination must be gone: no duplicate IOCs)", got)
 	}
-	if got := es.Aliases(setup.Destination("1")); !cmp.Equal(got, []string{setup.Alias}) {
+	if got := es.IndexTemplate(newDest); got != setup.DestinationTemplateName {
+		t.Errorf("the new destination was created with template %q", got)
+	}
+	if got := es.Aliases(newDest); !cmp.Equal(got, []string{setup.Alias}) {
 		t.Errorf("aliases of the new destination: %v", got)
 	}
 	if s := es.TransformState(setup.TransformID); s != "started" {
 		t.Errorf("transform state %q", s)
 	}
-	if !strings.Contains(out, "Alias logs-ti_threatq_latest.threat: moved to logs-ti_threatq_latest.dest_threat-1; old destination logs-ti_threatq_latest.dest_threat-0 deleted") {
+	if !strings.Contains(out, "Alias logs-ti_threatq_latest.threat: moved to "+newDest+"; old destination logs-ti_threatq_latest.dest_threat-0 deleted") {
 		t.Errorf("setup output:\n%s", out)
 	}
 }
@@ -322,7 +333,8 @@ func TestExportWithoutElasticsearch(t *testing.T) {
 		}
 		for _, f := range []string{
 			"transform/logs-ti_threatq.latest_ioc.json",
-			"index/logs-ti_threatq_latest.dest_threat-1.json",
+			"template/logs-ti_threatq_latest.dest_threat.json",
+			"index/" + setup.Destination(a.TransformVersion) + ".json",
 			"pipeline/logs-ti_threatq.latest_ioc.json",
 		} {
 			data, err := os.ReadFile(filepath.Join(dir, f))

@@ -61,6 +61,11 @@ type Assets struct {
 	DestinationPipeline Body
 	// Destination is PUT /<Destination(TransformVersion)> without aliases.
 	Destination Body
+	// DestinationTemplate is PUT /_index_template/<DestinationTemplateName>:
+	// the destination's settings and mappings for its exact name, so that
+	// the destination is a plain index however it is created (by setup or
+	// by the transform itself).
+	DestinationTemplate Body
 	// Transform is PUT /_transform/<TransformID>.
 	Transform Body
 	// TransformVersion is the transform's _meta.version.
@@ -108,6 +113,7 @@ func Build(opts Options, env Env, log *logp.Logger) (*Assets, error) {
 	if a.Destination, err = destinationIndex(opts, env, log); err != nil {
 		return nil, err
 	}
+	a.DestinationTemplate = destinationTemplate(a)
 	return a, nil
 }
 
@@ -201,46 +207,6 @@ func indexTemplate(opts Options, env Env, a *Assets, log *logp.Logger) (Body, er
 	return body, nil
 }
 
-// destinationIndex is the transform destination: the source's mappings
-// (same fields.yml, so field types never conflict under logs-ti_*) with
-// data_stream.namespace as keyword, because the destination mixes every
-// namespace and a constant_keyword would reject the second one.
-func destinationIndex(opts Options, env Env, log *logp.Logger) (Body, error) {
-	index := maps.Clone(opts.IndexSettings)
-	delete(index, "default_pipeline")
-	delete(index, "final_pipeline")
-	delete(index, "lifecycle")
-	cfg := template.TemplateConfig{
-		Enabled: true, Name: TemplateName, Pattern: TemplatePattern, Priority: opts.Priority,
-		AppendFields: opts.AppendFields,
-		Settings:     template.TemplateSettings{Index: index, Source: opts.SourceSettings},
-	}
-	tmpl, err := generate(cfg, env, log)
-	if err != nil {
-		return nil, err
-	}
-	inner, _ := tmpl["template"].(Body)
-	settings, _ := inner["settings"].(Body)
-	mappings, _ := inner["mappings"].(Body)
-	props, _ := mappings["properties"].(Body)
-	if settings == nil || props == nil {
-		return nil, fmt.Errorf("build transform destination: generated template has no settings or mappings")
-	}
-	ds, _ := props["data_stream"].(Body)
-	dsProps, _ := ds["properties"].(Body)
-	if dsProps == nil {
-		return nil, fmt.Errorf("build transform destination: fields.yml defines no data_stream fields")
-	}
-	dsProps["namespace"] = Body{"type": "keyword", "ignore_above": 1024}
-	meta, _ := mappings["_meta"].(Body)
-	if meta == nil {
-		meta = Body{}
-		mappings["_meta"] = meta
-	}
-	meta["managed"], meta["managed_by"] = true, ManagedBy
-	return normalize(Body{"settings": settings, "mappings": mappings})
-}
-
 // generate runs libbeat's template generator and returns the template as
 // plain JSON objects.
 func generate(cfg template.TemplateConfig, env Env, log *logp.Logger) (Body, error) {
@@ -261,21 +227,6 @@ func generate(cfg template.TemplateConfig, env Env, log *logp.Logger) (Body, err
 		return nil, fmt.Errorf("build index template from fields.yml: %w", err)
 	}
 	return normalize(m)
-}
-
-// transformVersion reads _meta.version and checks that dest.index is the
-// destination of that version.
-func transformVersion(t Body) (string, error) {
-	meta, _ := t["_meta"].(Body)
-	v := scalar(meta["version"])
-	if v == "" {
-		return "", fmt.Errorf("transform/latest.yml: _meta.version is missing")
-	}
-	dest, _ := t["dest"].(Body)
-	if idx, _ := dest["index"].(string); idx != Destination(v) {
-		return "", fmt.Errorf("transform/latest.yml: dest.index is %q but _meta.version %s needs %q", idx, v, Destination(v))
-	}
-	return v, nil
 }
 
 // yamlBody converts an embedded YAML asset to a JSON object.

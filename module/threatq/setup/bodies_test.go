@@ -83,6 +83,7 @@ func TestGoldenBodies(t *testing.T) {
 	golden(t, "transform", a.Transform)
 	golden(t, "template-shell", shell(t, a.Template))
 	golden(t, "destination-shell", shell(t, a.Destination))
+	golden(t, "destination-template-shell", shell(t, a.DestinationTemplate))
 
 	dsl := DefaultOptions()
 	dsl.Lifecycle = LifecycleDSL
@@ -181,6 +182,30 @@ func TestDestinationMappings(t *testing.T) {
 	require.Nil(t, lookupBody(a.Destination, "settings", "index", "default_pipeline"))
 	require.Nil(t, lookupBody(a.Destination, "settings", "index", "lifecycle"))
 	require.Nil(t, a.Destination["aliases"], "the installer adds the alias when it creates the index")
+}
+
+// TestDestinationTemplate: the destination has an index template of its
+// own, for its exact name, above the built-in logs-*-* template (priority
+// 100, data streams only) and the data stream's template, creating no data
+// stream, with the destination's settings and mappings.
+func TestDestinationTemplate(t *testing.T) {
+	a := build(t, DefaultOptions(), testEnv())
+	dt := a.DestinationTemplate
+	require.Equal(t, []any{Destination(a.TransformVersion)}, dt["index_patterns"])
+	require.Equal(t, float64(250), dt["priority"])
+	require.Greater(t, dt["priority"].(float64), a.Template["priority"].(float64))
+	require.Nil(t, dt["data_stream"], "the destination is a plain index")
+	require.Nil(t, lookupBody(dt, "template", "lifecycle"), "Elasticsearch refuses a lifecycle in a template without data_stream")
+	require.Empty(t, cmp.Diff(a.Destination["mappings"], lookupBody(dt, "template", "mappings")))
+	require.Empty(t, cmp.Diff(a.Destination["settings"], lookupBody(dt, "template", "settings")))
+	require.Equal(t, ManagedBy, lookupBody(dt, "_meta", "managed_by"))
+	require.Len(t, hashOf(dt), 16)
+	require.NotContains(t, Destination(a.TransformVersion), "*")
+
+	// Another transform version moves the pattern (and so the hash).
+	other := &Assets{TransformVersion: "7", Destination: a.Destination}
+	require.Equal(t, []any{Destination("7")}, destinationTemplate(other)["index_patterns"])
+	require.NotEqual(t, hashOf(dt), hashOf(destinationTemplate(other)))
 }
 
 func TestUserTemplateSettings(t *testing.T) {

@@ -36,6 +36,7 @@ func (a *Assets) Export(what string) ([]Export, error) {
 	case "transform":
 		return []Export{
 			{"transform", TransformID, "transform.put_transform", a.Transform},
+			{"template", DestinationTemplateName, "indices.put_index_template", a.DestinationTemplate},
 			{"index", Destination(a.TransformVersion), "indices.create", a.DestinationCreate(true)},
 			{"pipeline", DestinationPipelineID, "ingest.put_pipeline", a.DestinationPipeline},
 		}, nil

@@ -50,6 +50,7 @@ func TestSetupThenSetupAgain(t *testing.T) {
 		"PUT /_ilm/policy/logs-ti_threatq.threat":                          a.Policy,
 		"PUT /_index_template/logs-ti_threatq.threat":                      a.Template,
 		"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc":                 a.DestinationPipeline,
+		"PUT /_index_template/logs-ti_threatq_latest.dest_threat":          a.DestinationTemplate,
 		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true": a.Transform,
 		"PUT /logs-ti_threatq_latest.dest_threat-1":                        withAliases(a.Destination, Body{Alias: Body{}}),
 	}
@@ -105,6 +106,9 @@ func TestSetupUpgradesTransform(t *testing.T) {
 		{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-0"}}]}`, string(move.Body))
 
 	require.Equal(t, []string{Destination("1")}, es.Indices(), "no duplicate IOCs: the old destination is gone")
+	tmpl, _ := estest.Find(reqs, http.MethodPut, "/_index_template/"+DestinationTemplateName)
+	require.Contains(t, string(tmpl.Body), `"index_patterns":["`+Destination("1")+`"]`, "the destination template follows the new destination")
+	require.Equal(t, DestinationTemplateName, es.IndexTemplate(Destination("1")))
 	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
 	require.Equal(t, "started", es.TransformState(TransformID))
 
@@ -112,6 +116,53 @@ func TestSetupUpgradesTransform(t *testing.T) {
 	again, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, again.Setup(Steps{Transforms: true}))
 	require.Equal(t, estest.SecondSetup[4:], estest.Summary(es.Requests()))
+}
+
+// TestSetupOnADefaultCluster: on a cluster with the built-in logs-*-*
+// template (which creates data streams only) the destination is created as
+// a plain index because its own template wins; so is a destination the
+// transform creates itself.
+func TestSetupOnADefaultCluster(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	require.Contains(t, es.Templates(), "logs")
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	require.NoError(t, inst.Setup(All()))
+	dest := Destination(inst.Assets().TransformVersion)
+	require.Equal(t, DestinationTemplateName, es.IndexTemplate(dest))
+	require.Equal(t, []string{Alias}, es.Aliases(dest))
+	require.Equal(t, "started", es.TransformState(TransformID))
+	require.Equal(t, TemplateName, es.DataStream(DataStream("default"))["template"])
+
+	// The transform recreates a lost destination through the same template.
+	es.SeedTransform(TransformID, inst.Assets().Transform, "stopped")
+	req, err := http.NewRequest(http.MethodDelete, es.URL+"/"+dest, nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	resp, err = http.Post(es.URL+"/_transform/"+TransformID+"/_start", "application/json", nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, DestinationTemplateName, es.IndexTemplate(dest))
+	require.Equal(t, []string{Alias}, es.Aliases(dest))
+}
+
+// TestSetupRefusesAForeignDestination: an index with the destination's
+// name that threatqbeat did not create (an Elastic integration's, say) is
+// not adopted.
+func TestSetupRefusesAForeignDestination(t *testing.T) {
+	es := estest.New(estest.Options{})
+	defer es.Close()
+	inst, _ := newInstaller(t, es, DefaultOptions())
+	dest := Destination(inst.Assets().TransformVersion)
+	es.SeedIndex(dest, Body{"mappings": Body{"_meta": Body{"managed_by": "fleet", "package": Body{"name": "ti_threatq"}}}})
+	err := inst.Setup(Steps{Transforms: true})
+	require.ErrorContains(t, err, "setup transforms: check transform destination mappings "+dest+": GET /"+dest+"/_mapping: the index exists but threatqbeat did not create it (mappings _meta.managed_by: fleet)")
+	require.ErrorContains(t, err, "DELETE /"+dest)
+	require.Empty(t, es.Aliases(dest))
+	require.Empty(t, es.TransformState(TransformID))
 }
 
 func TestSetupSteps(t *testing.T) {
@@ -160,8 +211,8 @@ func TestSetupRecreatesALostDestination(t *testing.T) {
 	resp.Body.Close()
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
-	want := append([]string{}, estest.SecondSetup[4:7]...)
-	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-1", "PUT /logs-ti_threatq_latest.dest_threat-1", estest.SecondSetup[7])
+	want := append([]string{}, estest.SecondSetup[4:8]...)
+	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-1", "PUT /logs-ti_threatq_latest.dest_threat-1", estest.SecondSetup[8])
 	require.Equal(t, want, estest.Summary(es.Requests()))
 	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
 
@@ -202,11 +253,12 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 			name: "upgrade stopped after creating the new destination",
 			seed: func(es *estest.Server) {
 				es.SeedIndex(Destination("0"), Body{}, Alias)
-				es.SeedIndex(Destination("1"), Body{})
+				es.SeedIndex(Destination("1"), Body{"mappings": Body{"_meta": Body{"managed_by": ManagedBy}}})
 			},
 			want: []string{
 				"GET /_alias/logs-ti_threatq_latest.threat",
 				"HEAD /logs-ti_threatq_latest.dest_threat-1",
+				"GET /logs-ti_threatq_latest.dest_threat-1/_mapping",
 				"POST /_aliases",
 			},
 			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
@@ -234,7 +286,7 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 			inst, _ := newInstaller(t, es, DefaultOptions())
 			require.NoError(t, inst.Setup(Steps{Transforms: true}))
 			reqs := es.Requests()
-			want := append([]string{}, estest.FirstSetup[8:11]...)
+			want := append([]string{}, estest.FirstSetup[8:13]...)
 			want = append(want, tc.want...)
 			want = append(want, estest.FirstSetup[len(estest.FirstSetup)-2:]...)
 			require.Equal(t, want, estest.Summary(reqs))
@@ -265,8 +317,10 @@ func TestSetupUpdatesChangedAssets(t *testing.T) {
 	require.NoError(t, changed.Setup(All()))
 	want := append([]string{}, estest.SecondSetup[:3]...)
 	want = append(want, "PUT /_index_template/logs-ti_threatq.threat")
-	want = append(want, estest.SecondSetup[3:]...)
-	require.Equal(t, want, estest.Summary(es.Requests()), "only the template changed")
+	want = append(want, estest.SecondSetup[3:6]...)
+	want = append(want, "PUT /_index_template/logs-ti_threatq_latest.dest_threat")
+	want = append(want, estest.SecondSetup[6:]...)
+	require.Equal(t, want, estest.Summary(es.Requests()), "only the templates changed (the index settings apply to the destination too)")
 
 	// Overwrite writes a current policy and template again.
 	o.LifecycleOverwrite, o.TemplateOverwrite = true, true

@@ -35,6 +35,16 @@ const (
 	// Alias points at the current destination; query it for active
 	// indicators.
 	Alias = "logs-ti_threatq_latest.threat"
+	// DestinationTemplateName is the index template of the current
+	// destination. Its only pattern is the destination's exact name, so
+	// that it, not the built-in logs-*-* template (priority 100, data
+	// streams only), applies when the destination is created.
+	DestinationTemplateName = "logs-ti_threatq_latest.dest_threat"
+	// DestinationTemplatePriority is the destination template's priority:
+	// above the built-in logs template's 100 and the data stream template's
+	// default 150, and the priority Fleet gives transform destination
+	// templates.
+	DestinationTemplatePriority = 250
 
 	// ManagedBy is _meta.managed_by of everything threatqbeat installs.
 	ManagedBy = "threatqbeat"

@@ -1,15 +1,13 @@
 package setup
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 )
 
 // transforms installs the latest transform: the destination pipeline, the
-// destination index behind the alias, the transform, and starts it.
+// destination's index template, the destination index behind the alias,
+// the transform, and starts it.
 //
 // An installed transform of the same _meta.version is left alone (it is
 // only started if stopped). One of another version is replaced: stop and
@@ -23,6 +21,9 @@ import (
 // next one instead of leaving the alias on two destinations.
 func (i *Installer) transforms() error {
 	if err := i.pipeline(StepTransforms, DestinationPipelineID, i.assets.DestinationPipeline, modeSetup); err != nil {
+		return err
+	}
+	if err := i.destinationTemplate(); err != nil {
 		return err
 	}
 	path := "/_transform/" + TransformID
@@ -80,121 +81,6 @@ func (i *Installer) removeTransform(version string) error {
 	}
 	i.report("Transform " + TransformID + ": version " + version + " stopped and deleted")
 	return nil
-}
-
-// destination makes sure the destination index exists and that the alias
-// points at it alone. Other indices holding the alias are old destinations
-// (named DestinationPrefix*), which are deleted, or someone else's, which
-// only lose the alias; oldDest, the replaced transform's destination, is
-// deleted even if it no longer holds the alias. All of this is one atomic
-// alias request.
-func (i *Installer) destination(dest, oldDest string) error {
-	holders, err := i.aliasHolders()
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(holders, dest) {
-		exists, err := i.indexExists(dest)
-		if err != nil {
-			return err
-		}
-		if !exists {
-			fresh := len(holders) == 0 && oldDest == ""
-			if err := i.createDestination(dest, fresh); err != nil {
-				return err
-			}
-			if fresh {
-				return nil
-			}
-		}
-	}
-	var actions []Body
-	if !slices.Contains(holders, dest) {
-		actions = append(actions, Body{"add": Body{"index": dest, "alias": Alias}})
-	}
-	var deleted, unaliased []string
-	for _, h := range holders {
-		switch {
-		case h == dest:
-		case strings.HasPrefix(h, DestinationPrefix):
-			actions = append(actions, Body{"remove_index": Body{"index": h}})
-			deleted = append(deleted, h)
-		default:
-			actions = append(actions, Body{"remove": Body{"index": h, "alias": Alias}})
-			unaliased = append(unaliased, h)
-		}
-	}
-	if oldDest != "" && oldDest != dest && !slices.Contains(holders, oldDest) {
-		exists, err := i.indexExists(oldDest)
-		if err != nil {
-			return err
-		}
-		if exists {
-			actions = append(actions, Body{"remove_index": Body{"index": oldDest}})
-			deleted = append(deleted, oldDest)
-		}
-	}
-	if len(actions) == 0 {
-		return nil
-	}
-	move := call{StepTransforms, "point alias " + Alias + " at " + dest + " alone", Alias, privDest}
-	if _, _, err := i.do(move, http.MethodPost, "/_aliases", nil, Body{"actions": actions}); err != nil {
-		return err
-	}
-	line := "Alias " + Alias + ": moved to " + dest
-	if len(deleted) > 0 {
-		line += "; old destination " + strings.Join(deleted, ", ") + " deleted"
-	}
-	if len(unaliased) > 0 {
-		line += "; removed from " + strings.Join(unaliased, ", ")
-	}
-	i.report(line)
-	return nil
-}
-
-// createDestination creates the destination index with its explicit
-// mappings, and with the alias when withAlias.
-func (i *Installer) createDestination(dest string, withAlias bool) error {
-	body := i.assets.DestinationCreate(withAlias)
-	put := call{StepTransforms, "create transform destination", dest, privDest}
-	// resource_already_exists (400) means a concurrent setup won.
-	status, resp, err := i.do(put, http.MethodPut, "/"+dest, nil, body, http.StatusBadRequest)
-	if err != nil {
-		return err
-	}
-	if status == http.StatusBadRequest && lookup(resp, "error", "type") != "resource_already_exists_exception" {
-		return requestError(StepTransforms, "create transform destination", dest, http.MethodPut, "/"+dest, status, resp, nil, privDest)
-	}
-	i.report("Transform destination " + dest + ": created")
-	return nil
-}
-
-// aliasHolders returns the indices holding the alias, sorted.
-func (i *Installer) aliasHolders() ([]string, error) {
-	get := call{StepTransforms, "check alias", Alias, privDest}
-	status, resp, err := i.do(get, http.MethodGet, "/_alias/"+Alias, nil, nil, http.StatusNotFound)
-	if err != nil || status == http.StatusNotFound {
-		return nil, err
-	}
-	var byIndex map[string]json.RawMessage
-	if err := json.Unmarshal(resp, &byIndex); err != nil {
-		return nil, requestError(StepTransforms, "check alias", Alias, http.MethodGet, "/_alias/"+Alias, status, resp, err, privDest)
-	}
-	out := make([]string, 0, len(byIndex))
-	for name := range byIndex {
-		out = append(out, name)
-	}
-	slices.Sort(out)
-	return out, nil
-}
-
-func (i *Installer) indexExists(index string) (bool, error) {
-	head := call{StepTransforms, "check transform destination", index, privDest}
-	status, _, err := i.do(head, http.MethodHead, "/"+index, nil, nil, http.StatusNotFound)
-	if err != nil {
-		return false, err
-	}
-	return status == http.StatusOK, nil
 }
 
 // ensureStarted starts the installed transform if it is stopped.

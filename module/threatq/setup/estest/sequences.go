@@ -1,0 +1,60 @@
+package estest
+
+// FirstSetup is the exact request sequence of a first `threatqbeat setup`
+// (default options, namespace default) on an empty Server, as estest.Summary
+// renders it.
+var FirstSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"PUT /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"PUT /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"PUT /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"PUT /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_index_template/logs-ti_threatq_latest.dest_threat",
+	"PUT /_index_template/logs-ti_threatq_latest.dest_threat",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+}
+
+// TransformUpgrade is the request sequence of `setup --transforms` over a
+// started transform of an older version whose destination holds the alias:
+// the pipeline is updated, the destination template follows the new
+// destination, the transform is stopped and deleted, the new destination
+// created, the alias moved in one request and the new transform started.
+var TransformUpgrade = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_index_template/logs-ti_threatq_latest.dest_threat",
+	"PUT /_index_template/logs-ti_threatq_latest.dest_threat",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_stop?force=true&wait_for_completion=true",
+	"DELETE /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
+	"HEAD /logs-ti_threatq_latest.dest_threat-1",
+	"PUT /logs-ti_threatq_latest.dest_threat-1",
+	"POST /_aliases",
+	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
+}
+
+// SecondSetup is the request sequence of the same setup run again: reads
+// only.
+var SecondSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.threat",
+	"GET /_ilm/policy/logs-ti_threatq.threat",
+	"GET /_index_template/logs-ti_threatq.threat",
+	"GET /_data_stream/logs-ti_threatq.threat-default",
+	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
+	"GET /_index_template/logs-ti_threatq_latest.dest_threat",
+	"GET /_transform/logs-ti_threatq.latest_ioc",
+	"GET /_alias/logs-ti_threatq_latest.threat",
+	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
+}
