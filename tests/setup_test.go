@@ -199,11 +199,11 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 	defer es.Close()
 	es.SeedTransform(setup.TransformID, map[string]any{
 		"source": map[string]any{"index": []any{setup.TemplatePattern}},
-		"dest":   map[string]any{"index": setup.Destination("0")},
+		"dest":   map[string]any{"index": setup.Destination("1")},
 		"latest": map[string]any{"unique_key": []any{"threatq.id"}, "sort": "event.ingested"},
-		"_meta":  map[string]any{"managed_by": "threatqbeat", "version": 0},
+		"_meta":  map[string]any{"managed_by": "threatqbeat", "version": 1},
 	}, "started")
-	es.SeedIndex(setup.Destination("0"), map[string]any{}, setup.Alias)
+	es.SeedIndex(setup.Destination("1"), map[string]any{}, setup.Alias)
 	b := newBeat(t, onlyES(es.URL))
 
 	out := b.run(t, true, "setup", "--transforms", "-e")
@@ -220,7 +220,7 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 	newDest := setup.Destination(expectedAssets(t).TransformVersion)
 	wantActions := map[string]any{"actions": []any{
 		map[string]any{"add": map[string]any{"index": newDest, "alias": "logs-ti_threatq_latest.threat"}},
-		map[string]any{"remove_index": map[string]any{"index": "logs-ti_threatq_latest.dest_threat-0"}},
+		map[string]any{"remove_index": map[string]any{"index": "logs-ti_threatq_latest.dest_threat-1"}},
 	}}
 	if diff := cmp.Diff(wantActions, actions); diff != "" {
 		t.Errorf("alias move (-want +got):\n%s", diff)
@@ -237,7 +237,7 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 	if s := es.TransformState(setup.TransformID); s != "started" {
 		t.Errorf("transform state %q", s)
 	}
-	if !strings.Contains(out, "Alias logs-ti_threatq_latest.threat: moved to "+newDest+"; old destination logs-ti_threatq_latest.dest_threat-0 deleted") {
+	if !strings.Contains(out, "Alias logs-ti_threatq_latest.threat: moved to "+newDest+"; old destination logs-ti_threatq_latest.dest_threat-1 deleted") {
 		t.Errorf("setup output:\n%s", out)
 	}
 }

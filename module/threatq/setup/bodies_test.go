@@ -93,11 +93,11 @@ func TestGoldenBodies(t *testing.T) {
 func TestTransformBody(t *testing.T) {
 	a := build(t, DefaultOptions(), testEnv())
 	tr := a.Transform
-	require.Equal(t, "1", a.TransformVersion)
+	require.Equal(t, "2", a.TransformVersion)
 	require.Equal(t, Destination(a.TransformVersion), lookupBody(tr, "dest", "index"))
 	require.Equal(t, []any{TemplatePattern}, lookupBody(tr, "source", "index"))
-	require.Equal(t, Body{"bool": Body{"must_not": []any{Body{"exists": Body{"field": "error.message"}}}}},
-		lookupBody(tr, "source", "query"), "documents with error.message are not indicators to keep")
+	require.Equal(t, []any{Body{"term": Body{"event.kind": "pipeline_error"}}},
+		lookupBody(tr, "source", "query", "bool", "must_not"), "only documents the ingest pipeline failed are skipped")
 	require.Equal(t, []any{"threatq.id"}, lookupBody(tr, "latest", "unique_key"))
 	require.Equal(t, "event.ingested", lookupBody(tr, "latest", "sort"))
 	require.Equal(t, "event.ingested", lookupBody(tr, "sync", "time", "field"))

@@ -108,8 +108,8 @@ func TestSetupRequestsConformToTheSpecification(t *testing.T) {
 	t.Run("upgrade", func(t *testing.T) {
 		es := estest.New(estest.Options{})
 		defer es.Close()
-		es.SeedTransform(TransformID, Body{"dest": Body{"index": Destination("0")}, "_meta": Body{"version": 0}}, "started")
-		es.SeedIndex(Destination("0"), Body{}, Alias)
+		es.SeedTransform(TransformID, Body{"dest": Body{"index": Destination("1")}, "_meta": Body{"version": 1}}, "started")
+		es.SeedIndex(Destination("1"), Body{}, Alias)
 		es.SeedIndex("someone-elses", Body{}, Alias)
 		inst, _ := newInstaller(t, es, DefaultOptions())
 		require.NoError(t, inst.Setup(All()))

@@ -52,7 +52,7 @@ func TestSetupThenSetupAgain(t *testing.T) {
 		"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc":                 a.DestinationPipeline,
 		"PUT /_index_template/logs-ti_threatq_latest.dest_threat":          a.DestinationTemplate,
 		"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true": a.Transform,
-		"PUT /logs-ti_threatq_latest.dest_threat-1":                        withAliases(a.Destination, Body{Alias: Body{}}),
+		"PUT /logs-ti_threatq_latest.dest_threat-2":                        withAliases(a.Destination, Body{Alias: Body{}}),
 	}
 	for _, r := range reqs {
 		want, isWrite := wantBodies[r.String()]
@@ -65,9 +65,9 @@ func TestSetupThenSetupAgain(t *testing.T) {
 		require.Empty(t, cmp.Diff(want, got), "body of %s", r)
 	}
 	require.Equal(t, []string{"logs-ti_threatq.threat-default"}, es.DataStreams())
-	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+	require.Equal(t, []string{Alias}, es.Aliases(Destination("2")))
 	require.Equal(t, "started", es.TransformState(TransformID))
-	require.Contains(t, *lines, "Transform logs-ti_threatq.latest_ioc: version 1 installed and started, writing to logs-ti_threatq_latest.dest_threat-1 (alias logs-ti_threatq_latest.threat)")
+	require.Contains(t, *lines, "Transform logs-ti_threatq.latest_ioc: version 2 installed and started, writing to logs-ti_threatq_latest.dest_threat-2 (alias logs-ti_threatq_latest.threat)")
 
 	es.Reset()
 	again, _ := newInstaller(t, es, DefaultOptions())
@@ -78,16 +78,16 @@ func TestSetupThenSetupAgain(t *testing.T) {
 func TestSetupUpgradesTransform(t *testing.T) {
 	es := estest.New(estest.Options{})
 	defer es.Close()
-	// Version 0 is installed and running, its destination behind the alias.
+	// Version 1 is installed and running, its destination behind the alias.
 	old := Body{
 		"source":   Body{"index": []any{TemplatePattern}},
-		"dest":     Body{"index": Destination("0"), "pipeline": DestinationPipelineID},
+		"dest":     Body{"index": Destination("1"), "pipeline": DestinationPipelineID},
 		"latest":   Body{"unique_key": []any{"threatq.id"}, "sort": "event.ingested"},
-		"_meta":    Body{"managed_by": ManagedBy, "version": 0},
+		"_meta":    Body{"managed_by": ManagedBy, "version": 1},
 		"settings": Body{},
 	}
 	es.SeedTransform(TransformID, old, "started")
-	es.SeedIndex(Destination("0"), Body{}, Alias)
+	es.SeedIndex(Destination("1"), Body{}, Alias)
 
 	inst, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
@@ -96,20 +96,20 @@ func TestSetupUpgradesTransform(t *testing.T) {
 
 	// The new destination is created without the alias; one atomic request
 	// moves the alias and deletes the old destination.
-	create, _ := estest.Find(reqs, http.MethodPut, "/"+Destination("1"))
+	create, _ := estest.Find(reqs, http.MethodPut, "/"+Destination("2"))
 	var body Body
 	require.NoError(t, json.Unmarshal(create.Body, &body))
 	require.Nil(t, body["aliases"])
 	move, _ := estest.Find(reqs, http.MethodPost, "/_aliases")
 	require.JSONEq(t, `{"actions":[
-		{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
-		{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-0"}}]}`, string(move.Body))
+		{"add":{"index":"logs-ti_threatq_latest.dest_threat-2","alias":"logs-ti_threatq_latest.threat"}},
+		{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-1"}}]}`, string(move.Body))
 
-	require.Equal(t, []string{Destination("1")}, es.Indices(), "no duplicate IOCs: the old destination is gone")
+	require.Equal(t, []string{Destination("2")}, es.Indices(), "no duplicate IOCs: the old destination is gone")
 	tmpl, _ := estest.Find(reqs, http.MethodPut, "/_index_template/"+DestinationTemplateName)
-	require.Contains(t, string(tmpl.Body), `"index_patterns":["`+Destination("1")+`"]`, "the destination template follows the new destination")
-	require.Equal(t, DestinationTemplateName, es.IndexTemplate(Destination("1")))
-	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+	require.Contains(t, string(tmpl.Body), `"index_patterns":["`+Destination("2")+`"]`, "the destination template follows the new destination")
+	require.Equal(t, DestinationTemplateName, es.IndexTemplate(Destination("2")))
+	require.Equal(t, []string{Alias}, es.Aliases(Destination("2")))
 	require.Equal(t, "started", es.TransformState(TransformID))
 
 	es.Reset()
@@ -204,7 +204,7 @@ func TestSetupRecreatesALostDestination(t *testing.T) {
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
 
 	// Someone deleted the destination: setup creates it again, with the alias.
-	req, err := http.NewRequest(http.MethodDelete, es.URL+"/"+Destination("1"), nil)
+	req, err := http.NewRequest(http.MethodDelete, es.URL+"/"+Destination("2"), nil)
 	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -212,16 +212,16 @@ func TestSetupRecreatesALostDestination(t *testing.T) {
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
 	want := append([]string{}, estest.SecondSetup[4:8]...)
-	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-1", "PUT /logs-ti_threatq_latest.dest_threat-1", estest.SecondSetup[8])
+	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-2", "PUT /logs-ti_threatq_latest.dest_threat-2", estest.SecondSetup[8])
 	require.Equal(t, want, estest.Summary(es.Requests()))
-	require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+	require.Equal(t, []string{Alias}, es.Aliases(Destination("2")))
 
 	// A destination created concurrently (PUT says it exists) is fine.
 	es.Fail(http.MethodGet, "/_alias/"+Alias, http.StatusNotFound, `{"error":"alias [`+Alias+`] missing","status":404}`)
-	es.Fail(http.MethodHead, "/"+Destination("1"), http.StatusNotFound, "")
+	es.Fail(http.MethodHead, "/"+Destination("2"), http.StatusNotFound, "")
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
-	require.Contains(t, estest.Summary(es.Requests()), "PUT /logs-ti_threatq_latest.dest_threat-1")
+	require.Contains(t, estest.Summary(es.Requests()), "PUT /logs-ti_threatq_latest.dest_threat-2")
 }
 
 // TestSetupPointsTheAliasAtTheDestinationAlone: whatever state an earlier
@@ -238,45 +238,45 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 	}{
 		{
 			name: "upgrade stopped after deleting the old transform",
-			seed: func(es *estest.Server) { es.SeedIndex(Destination("0"), Body{}, Alias) },
+			seed: func(es *estest.Server) { es.SeedIndex(Destination("1"), Body{}, Alias) },
 			want: []string{
 				"GET /_alias/logs-ti_threatq_latest.threat",
-				"HEAD /logs-ti_threatq_latest.dest_threat-1",
-				"PUT /logs-ti_threatq_latest.dest_threat-1",
+				"HEAD /logs-ti_threatq_latest.dest_threat-2",
+				"PUT /logs-ti_threatq_latest.dest_threat-2",
 				"POST /_aliases",
 			},
-			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
-				{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-0"}}]}`,
-			indices: []string{Destination("1")},
+			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-2","alias":"logs-ti_threatq_latest.threat"}},
+				{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-1"}}]}`,
+			indices: []string{Destination("2")},
 		},
 		{
 			name: "upgrade stopped after creating the new destination",
 			seed: func(es *estest.Server) {
-				es.SeedIndex(Destination("0"), Body{}, Alias)
-				es.SeedIndex(Destination("1"), Body{"mappings": Body{"_meta": Body{"managed_by": ManagedBy}}})
+				es.SeedIndex(Destination("1"), Body{}, Alias)
+				es.SeedIndex(Destination("2"), Body{"mappings": Body{"_meta": Body{"managed_by": ManagedBy}}})
 			},
 			want: []string{
 				"GET /_alias/logs-ti_threatq_latest.threat",
-				"HEAD /logs-ti_threatq_latest.dest_threat-1",
-				"GET /logs-ti_threatq_latest.dest_threat-1/_mapping",
+				"HEAD /logs-ti_threatq_latest.dest_threat-2",
+				"GET /logs-ti_threatq_latest.dest_threat-2/_mapping",
 				"POST /_aliases",
 			},
-			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
-				{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-0"}}]}`,
-			indices: []string{Destination("1")},
+			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-2","alias":"logs-ti_threatq_latest.threat"}},
+				{"remove_index":{"index":"logs-ti_threatq_latest.dest_threat-1"}}]}`,
+			indices: []string{Destination("2")},
 		},
 		{
 			name: "someone else's index holds the alias",
 			seed: func(es *estest.Server) { es.SeedIndex("my-indicators", Body{}, Alias) },
 			want: []string{
 				"GET /_alias/logs-ti_threatq_latest.threat",
-				"HEAD /logs-ti_threatq_latest.dest_threat-1",
-				"PUT /logs-ti_threatq_latest.dest_threat-1",
+				"HEAD /logs-ti_threatq_latest.dest_threat-2",
+				"PUT /logs-ti_threatq_latest.dest_threat-2",
 				"POST /_aliases",
 			},
-			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-1","alias":"logs-ti_threatq_latest.threat"}},
+			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-2","alias":"logs-ti_threatq_latest.threat"}},
 				{"remove":{"index":"my-indicators","alias":"logs-ti_threatq_latest.threat"}}]}`,
-			indices: []string{Destination("1"), "my-indicators"},
+			indices: []string{Destination("2"), "my-indicators"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -290,7 +290,7 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 			want = append(want, tc.want...)
 			want = append(want, estest.FirstSetup[len(estest.FirstSetup)-2:]...)
 			require.Equal(t, want, estest.Summary(reqs))
-			if create, ok := estest.Find(reqs, http.MethodPut, "/"+Destination("1")); ok {
+			if create, ok := estest.Find(reqs, http.MethodPut, "/"+Destination("2")); ok {
 				var body Body
 				require.NoError(t, json.Unmarshal(create.Body, &body))
 				require.Nil(t, body["aliases"], "the alias moves in the atomic request, not with the creation")
@@ -298,7 +298,7 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 			move, _ := estest.Find(reqs, http.MethodPost, "/_aliases")
 			require.JSONEq(t, tc.actions, string(move.Body))
 			require.Equal(t, tc.indices, es.Indices())
-			require.Equal(t, []string{Alias}, es.Aliases(Destination("1")))
+			require.Equal(t, []string{Alias}, es.Aliases(Destination("2")))
 			require.Equal(t, "started", es.TransformState(TransformID))
 		})
 	}
