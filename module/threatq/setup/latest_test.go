@@ -104,3 +104,41 @@ func TestLatestSkipsPipelineFailures(t *testing.T) {
 	only := pipelineFailed(sourceDoc(t, ioc(0, map[string]any{"id": 12, "value": "198.51.100.12"}), 1))
 	require.Empty(t, latest(t, only))
 }
+
+// integrationDoc is a document of the Elastic ti_threatq integration in
+// the same data stream: input.type httpjson, threatq.status and
+// threatq.type as objects.
+func integrationDoc(id, ingested int) map[string]any {
+	return map[string]any{
+		"@timestamp": "2026-03-01T12:00:00.000Z",
+		"agent":      map[string]any{"type": "filebeat"},
+		"input":      map[string]any{"type": "httpjson"},
+		"event":      map[string]any{"kind": "enrichment", "ingested": t0.Add(time.Duration(ingested) * time.Second).Format(time.RFC3339Nano)},
+		"threat":     map[string]any{"indicator": map[string]any{"ip": "198.51.100.7", "modified_at": "integration"}},
+		"threatq": map[string]any{
+			"id": id, "indicator_value": "198.51.100.7",
+			"status": map[string]any{"id": "1", "name": "Active", "description": "Poses a threat"},
+			"type":   map[string]any{"id": "15", "name": "IP Address", "class": "network"},
+		},
+	}
+}
+
+// TestLatestReadsOnlyThreatqbeatDocuments: the Elastic integration's
+// documents in the same data streams never reach the destination, whose
+// mappings could not take them.
+func TestLatestReadsOnlyThreatqbeatDocuments(t *testing.T) {
+	ours := sourceDoc(t, ioc(0, map[string]any{"id": 336}), 1)
+	require.Equal(t, "threatq", ours["input"].(map[string]any)["type"])
+	got := latest(t, ours, integrationDoc(336, 5), integrationDoc(999, 5))
+	require.Equal(t, []string{"198.51.100.7@2026-03-01T12:00:00.000Z"}, got)
+
+	// Why: the destination maps threatq.status and threatq.type as
+	// keywords; Elasticsearch refuses an object there, and a refused
+	// document fails the transform.
+	props := build(t, DefaultOptions(), testEnv()).Destination["mappings"].(Body)["properties"].(Body)
+	for _, f := range []string{"status", "type"} {
+		require.Equal(t, "keyword", lookupBody(props, "threatq", "properties", f, "type"), "threatq.%s", f)
+		_, isObject := integrationDoc(1, 1)["threatq"].(map[string]any)[f].(map[string]any)
+		require.True(t, isObject)
+	}
+}
