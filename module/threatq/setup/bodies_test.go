@@ -98,9 +98,9 @@ func TestTransformBody(t *testing.T) {
 	require.Equal(t, []any{TemplatePattern}, lookupBody(tr, "source", "index"))
 	require.Equal(t, []any{Body{"term": Body{"event.kind": "pipeline_error"}}},
 		lookupBody(tr, "source", "query", "bool", "must_not"), "only documents the ingest pipeline failed are skipped")
-	require.Equal(t, []any{Body{"term": Body{"input.type": "threatq"}}},
-		lookupBody(tr, "source", "query", "bool", "filter"), "only threatqbeat's documents are read")
-	require.Equal(t, []any{"threatq.id"}, lookupBody(tr, "latest", "unique_key"))
+	require.Equal(t, Body{"term": Body{"input.type": "threatq"}},
+		lookupBody(tr, "source", "query", "bool", "filter", "0"), "only threatqbeat's documents are read")
+	require.Equal(t, []any{"threatq.id", "threatq.indicator_key"}, lookupBody(tr, "latest", "unique_key"))
 	require.Equal(t, "event.ingested", lookupBody(tr, "latest", "sort"))
 	require.Equal(t, "event.ingested", lookupBody(tr, "sync", "time", "field"))
 	require.Equal(t, "120s", lookupBody(tr, "sync", "time", "delay"))

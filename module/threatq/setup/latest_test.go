@@ -142,3 +142,42 @@ func TestLatestReadsOnlyThreatqbeatDocuments(t *testing.T) {
 		require.True(t, isObject)
 	}
 }
+
+// TestLatestKeepsEveryIndicatorWithoutID: indicators without threatq.id
+// (only indicator_id, or neither) each get their own document, the newest
+// version of each; on the grouping by threatq.id alone they collapsed into
+// one.
+func TestLatestKeepsEveryIndicatorWithoutID(t *testing.T) {
+	docs := []map[string]any{
+		sourceDoc(t, ioc(0, map[string]any{"id": 20, "value": "198.51.100.20"}), 1),
+		sourceDoc(t, ioc(1, map[string]any{"id": 20, "value": "198.51.100.20"}), 2),
+		// Only indicator_id: two indicators, two versions each.
+		sourceDoc(t, ioc(0, map[string]any{"id": nil, "indicator_id": 21, "value": "198.51.100.21"}), 3),
+		sourceDoc(t, ioc(2, map[string]any{"id": nil, "indicator_id": 21, "value": "198.51.100.21"}), 4),
+		sourceDoc(t, ioc(0, map[string]any{"id": nil, "indicator_id": 22, "value": "198.51.100.22"}), 5),
+		sourceDoc(t, ioc(3, map[string]any{"id": nil, "indicator_id": 22, "value": "198.51.100.22"}), 6),
+		// Neither: identified by type and value.
+		sourceDoc(t, ioc(0, map[string]any{"id": nil, "value": "198.51.100.23"}), 7),
+		sourceDoc(t, ioc(4, map[string]any{"id": nil, "value": "198.51.100.23"}), 8),
+		sourceDoc(t, ioc(0, map[string]any{"id": nil, "value": "198.51.100.24"}), 9),
+		sourceDoc(t, ioc(5, map[string]any{"id": nil, "value": "198.51.100.24"}), 10),
+		sourceDoc(t, ioc(6, map[string]any{"id": nil, "value": "198.51.100.24", "type": map[string]any{"name": "CIDR Block"}}), 11),
+	}
+	for _, d := range docs[2:] {
+		require.Nil(t, d["threatq"].(map[string]any)["id"], "test indicators without id")
+	}
+	require.Equal(t, []string{
+		"198.51.100.20@2026-03-01T12:01:00.000Z",
+		"198.51.100.21@2026-03-01T12:02:00.000Z",
+		"198.51.100.22@2026-03-01T12:03:00.000Z",
+		"198.51.100.23@2026-03-01T12:04:00.000Z",
+		"198.51.100.24@2026-03-01T12:05:00.000Z",
+		"198.51.100.24@2026-03-01T12:06:00.000Z",
+	}, latest(t, docs...))
+
+	// A document with neither key (written before threatqbeat set
+	// indicator_key) is left out rather than collapsed with the others.
+	old := sourceDoc(t, ioc(9, map[string]any{"id": nil, "value": "198.51.100.25"}), 12)
+	delete(old["threatq"].(map[string]any), "indicator_key")
+	require.Len(t, latest(t, append(docs, old)...), 6)
+}

@@ -79,7 +79,7 @@ func TestGoldenCoverage(t *testing.T) {
 		"bad_date", "bad_updated_at", "bad_ip_value", "wrong_kinds", "attributes_spaces_multi",
 		// Tags and settings.
 		"preserve_original_event", "preserve_original_event_tag", "preserve_duplicate_custom_fields",
-		"reference_custom_path", "full_record", "value_only", "id_only",
+		"reference_custom_path", "full_record", "value_only", "id_only", "indicator_id_only",
 		// Rejected input.
 		"not_object", "not_object_string", "no_id_no_value", "invalid_json",
 	}

@@ -36,3 +36,23 @@ func DocumentID(id int64, hasID bool, updatedAt time.Time, hasUpdatedAt bool, ra
 	sum := sha256.Sum256(raw)
 	return "sha256-" + hex.EncodeToString(sum[:16])
 }
+
+// IndicatorKey is threatq.indicator_key, the identity of an indicator that
+// has no id, which the latest transform groups on together with threatq.id
+// (the transform's composite aggregation puts every document lacking all
+// its keys into one bucket, so without it such indicators would collapse
+// into one). It is the indicator_id, in decimal, when there is one;
+// otherwise "sha256-" and the first 16 bytes (hex) of the SHA-256 of the
+// type name, a NUL byte and the value, which ThreatQ keeps unique together:
+// every version of the indicator has the same key, and it stays short
+// whatever the value's length.
+func IndicatorKey(indicatorID int64, hasIndicatorID bool, typeName, value string) string {
+	if hasIndicatorID {
+		return strconv.FormatInt(indicatorID, 10)
+	}
+	h := sha256.New()
+	h.Write([]byte(typeName))
+	h.Write([]byte{0})
+	h.Write([]byte(value))
+	return "sha256-" + hex.EncodeToString(h.Sum(nil)[:16])
+}

@@ -95,6 +95,9 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 	if hasStatus {
 		tq["status"] = status
 	}
+	if !hasID {
+		tq["indicator_key"] = IndicatorKey(indicatorID, hasIndicatorID, typeName, val)
+	}
 	putLong(tq, "generated_score", ind.GeneratedScore, &errs)
 	putLong(tq, "manual_score", ind.ManualScore, &errs)
 	ind.relatedCounts.each(func(name string, v value) { putLong(tq, name, v, &errs) })

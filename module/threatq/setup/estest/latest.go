@@ -266,4 +266,3 @@ func roundTrip(v any) (map[string]any, error) {
 	err = json.Unmarshal(data, &out)
 	return out, err
 }
-
