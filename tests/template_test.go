@@ -9,11 +9,17 @@ import (
 // TestExportTemplateHasThreatQFields checks that the index template built
 // from the embedded fields.yml maps the dataset's fields with their types.
 func TestExportTemplateHasThreatQFields(t *testing.T) {
-	props := exportTemplate(t).Template.Mappings.Properties
+	tpl := exportTemplate(t)
+	// Elasticsearch 9 would make the logs-*-* data stream logsdb otherwise.
+	if tpl.Template.Settings.Index.Mode != "standard" {
+		t.Errorf("template index.mode is %q, want standard", tpl.Template.Settings.Index.Mode)
+	}
+	props := tpl.Template.Mappings.Properties
 	for path, want := range map[string]string{
 		"threatq.attributes":                  "flattened",
 		"threatq.id":                          "long",
 		"threatq.indicator_id":                "long",
+		"threatq.indicator_key":               "keyword",
 		"threatq.ioc_expired_at":              "date",
 		"threatq.ioc_expiration_reason":       "keyword",
 		"threatq.related_malware_count":       "long",
@@ -43,6 +49,7 @@ type exportedTemplate struct {
 	Template struct {
 		Settings struct {
 			Index struct {
+				Mode    string `json:"mode"`
 				Mapping struct {
 					TotalFields struct {
 						Limit int `json:"limit"`

@@ -178,6 +178,15 @@ func indexTemplate(opts Options, env Env, a *Assets, log *logp.Logger) (Body, er
 		index = map[string]any{}
 	}
 	index["default_pipeline"] = PipelineID
+	if _, set := index["mode"]; !set {
+		// Elasticsearch 9 makes a logs-*-* data stream whose template sets
+		// no index.mode a logsdb one (LogsdbIndexModeSettingsProvider), whose
+		// synthetic _source returns keyword arrays sorted and de-duplicated:
+		// threat.indicator.provider would lose its order, and the transform
+		// copies _source to the destination. Standard keeps the documents as
+		// sent; setup.template.settings.index.mode overrides it.
+		index["mode"] = "standard"
+	}
 	cfg := template.TemplateConfig{
 		Enabled: true, Name: TemplateName, Pattern: TemplatePattern, Priority: opts.Priority,
 		AppendFields: opts.AppendFields,

@@ -17,6 +17,7 @@ func destinationIndex(opts Options, env Env, log *logp.Logger) (Body, error) {
 	delete(index, "default_pipeline")
 	delete(index, "final_pipeline")
 	delete(index, "lifecycle")
+	delete(index, "mode") // the source's index mode; the destination is a plain (standard) index
 	cfg := template.TemplateConfig{
 		Enabled: true, Name: TemplateName, Pattern: TemplatePattern, Priority: opts.Priority,
 		AppendFields: opts.AppendFields,

@@ -155,6 +155,23 @@ func TestTemplateAttachesPipelineAndLifecycle(t *testing.T) {
 	}
 }
 
+// TestTemplateIndexMode: the source data stream is explicitly standard, so
+// that Elasticsearch 9 does not make it logsdb (whose synthetic _source
+// sorts and de-duplicates keyword arrays such as threat.indicator.provider);
+// an index.mode in setup.template.settings wins, and never reaches the
+// destination.
+func TestTemplateIndexMode(t *testing.T) {
+	a := build(t, DefaultOptions(), testEnv())
+	require.Equal(t, "standard", lookupBody(a.Template, "template", "settings", "index", "mode"))
+	require.Nil(t, lookupBody(a.Destination, "settings", "index", "mode"))
+	o := DefaultOptions()
+	o.IndexSettings = map[string]any{"mode": "logsdb"}
+	a = build(t, o, testEnv())
+	require.Equal(t, "logsdb", lookupBody(a.Template, "template", "settings", "index", "mode"))
+	require.Nil(t, lookupBody(a.Destination, "settings", "index", "mode"))
+	require.Nil(t, lookupBody(a.DestinationTemplate, "template", "settings", "index", "mode"))
+}
+
 func TestServerlessRefusesExplicitILM(t *testing.T) {
 	o := DefaultOptions()
 	o.ILMExplicit = true

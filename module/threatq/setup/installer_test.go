@@ -149,6 +149,30 @@ func TestSetupOnADefaultCluster(t *testing.T) {
 	require.Equal(t, []string{Alias}, es.Aliases(dest))
 }
 
+// TestSetupKeepsTheDataStreamStandard: on Elasticsearch 9, where a
+// logs-*-* data stream whose template sets no index.mode is logsdb, the
+// data stream setup creates is standard.
+func TestSetupKeepsTheDataStreamStandard(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		opts    Options
+		version string
+		want    string
+	}{
+		{"9.x", DefaultOptions(), "9.4.0", "standard"},
+		{"8.x", DefaultOptions(), "8.17.0", "standard"},
+		{"logsdb asked for", func() Options { o := DefaultOptions(); o.IndexSettings = map[string]any{"mode": "logsdb"}; return o }(), "9.4.0", "logsdb"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			es := estest.New(estest.Options{Version: c.version})
+			defer es.Close()
+			inst, _ := newInstaller(t, es, c.opts)
+			require.NoError(t, inst.Setup(Steps{IndexManagement: true}))
+			require.Equal(t, c.want, es.DataStream(DataStream("default"))["index_mode"])
+		})
+	}
+}
+
 // TestSetupRefusesAForeignDestination: an index with the destination's
 // name that threatqbeat did not create (an Elastic integration's, say) is
 // not adopted.
