@@ -1,21 +1,13 @@
 package tests
 
 import (
-	"bytes"
-	"crypto/tls"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,219 +33,47 @@ import (
 //
 // The test installs threatqbeat's assets for good (they are shared by every
 // namespace), writes to its own namespace (e2e<unix time>) with indicator
-// ids of its own, and deletes that data stream and its destination
-// documents at the end. It also puts back a "version 0" transform once, to
-// watch setup upgrade it: the destination is then rebuilt from the source
-// data stream, as after any upgrade. The transform's 120 s sync delay makes
-// the test take about five minutes.
-
-// realESSkip is the message of the skipped tests.
-const realESSkip = "ES_URL is not set: skipping the tests against a real Elasticsearch " +
-	"(set ES_URL, and ES_USERNAME/ES_PASSWORD or ES_API_KEY, to run them; see tests/es_real_test.go)"
-
-// realES is a real cluster behind a recording proxy.
-type realES struct {
-	target *url.URL
-	auth   string
-	client *http.Client
-	proxy  *httptest.Server
-
-	mu   sync.Mutex
-	reqs []string
-}
-
-func newRealES(t *testing.T) *realES {
-	t.Helper()
-	raw := os.Getenv("ES_URL")
-	if raw == "" {
-		t.Skip(realESSkip)
-	}
-	target, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("ES_URL: %v", err)
-	}
-	e := &realES{target: target}
-	switch key, user := os.Getenv("ES_API_KEY"), os.Getenv("ES_USERNAME"); {
-	case key != "":
-		if strings.Contains(key, ":") {
-			key = base64.StdEncoding.EncodeToString([]byte(key))
-		}
-		e.auth = "ApiKey " + key
-	case user != "":
-		e.auth = "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+os.Getenv("ES_PASSWORD")))
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if os.Getenv("ES_SSL_VERIFICATION") == "none" {
-		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for by the operator running the test
-	}
-	e.client = &http.Client{Transport: tr, Timeout: time.Minute}
-	rp := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			r.SetURL(target)
-			r.Out.Host = target.Host
-			r.Out.Header.Del("Authorization")
-			if e.auth != "" {
-				r.Out.Header.Set("Authorization", e.auth)
-			}
-		},
-		Transport: tr,
-	}
-	e.proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.record(r.Method, r.URL.RequestURI())
-		rp.ServeHTTP(w, r)
-	}))
-	t.Cleanup(e.proxy.Close)
-	if status, body := e.do(t, http.MethodGet, "/", nil); status != http.StatusOK {
-		t.Fatalf("ES_URL %s: GET / answered %d: %v", raw, status, body)
-	}
-	return e
-}
-
-// record keeps the requests setup decides on: not the connection handshake
-// nor bulk requests (as estest.Server.Requests).
-func (e *realES) record(method, uri string) {
-	if (method == http.MethodGet && (uri == "/" || strings.HasPrefix(uri, "/_license"))) || strings.HasPrefix(uri, "/_bulk") {
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.reqs = append(e.reqs, method+" "+uri)
-}
-
-// requests returns and forgets the recorded requests.
-func (e *realES) requests() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	out := e.reqs
-	e.reqs = nil
-	return out
-}
-
-// do sends a request straight to the cluster (not recorded) and decodes the
-// answer.
-func (e *realES) do(t *testing.T, method, path string, body any) (int, map[string]any) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, strings.TrimSuffix(e.target.String(), "/")+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if e.auth != "" {
-		req.Header.Set("Authorization", e.auth)
-	}
-	resp, err := e.client.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	var out map[string]any
-	_ = json.Unmarshal(data, &out)
-	return resp.StatusCode, out
-}
-
-// must is do for requests that must succeed.
-func (e *realES) must(t *testing.T, method, path string, body any) map[string]any {
-	t.Helper()
-	status, out := e.do(t, method, path, body)
-	if status >= 300 {
-		t.Fatalf("%s %s: %d %v", method, path, status, out)
-	}
-	return out
-}
-
-// tqTime formats a time as ThreatQ does.
-func tqTime(t time.Time) string { return t.UTC().Format(time.DateTime) }
-
-// realIndicator is a minimal valid ThreatQ indicator.
-func realIndicator(id int64, updated time.Time, score int, expiredAt time.Time) json.RawMessage {
-	ind := map[string]any{
-		"id": id, "value": fmt.Sprintf("198.51.100.%d", id%250), "class": "network",
-		"type": map[string]any{"id": 15, "name": "IP Address", "class": "network"}, "type_id": 15,
-		"status":     map[string]any{"id": 1, "name": "Active", "description": "Poses a threat."},
-		"status_id":  1,
-		"created_at": tqTime(updated.Add(-time.Hour)), "updated_at": tqTime(updated),
-		"score": score,
-		"sources": []any{map[string]any{
-			"id": id, "indicator_id": id, "name": "Phishing Mailbox", "source_type": "other",
-			"created_at": tqTime(updated.Add(-time.Hour)), "updated_at": tqTime(updated),
-		}},
-	}
-	if !expiredAt.IsZero() {
-		ind["expired_at"] = tqTime(expiredAt)
-	}
-	data, _ := json.Marshal(ind)
-	return data
-}
+// ids and values of its own, and deletes that data stream and its
+// destination documents at the end. It also puts back the previous
+// transform version once, to watch setup upgrade it: the destination is
+// then rebuilt from the source data stream, as after any upgrade. The
+// transform's 120 s sync delay makes the test take about five minutes.
 
 // TestRealElasticsearch runs setup, a transform upgrade, an idempotent
 // setup and run against a real cluster, and follows the indicators into the
-// latest transform's destination: one document per indicator, the newest
-// version, and an indicator that expired disappears.
+// latest transform's destination. It covers, on the real stack:
+//
+//   - the destination is created as a plain index on a default cluster,
+//     whose built-in logs-*-* template creates data streams only (its own
+//     index template wins);
+//   - the source data stream is standard, not logsdb, and keyword arrays
+//     keep their order through the transform;
+//   - one document per indicator, including indicators without threatq.id
+//     (only indicator_id, or neither), the newest version of each;
+//   - an update with a dropped field (error.message) replaces the older
+//     version (here: expires the indicator), while documents the ingest
+//     pipeline failed and documents of other inputs never reach the alias.
 func TestRealElasticsearch(t *testing.T) {
 	es := newRealES(t)
 	root := es.must(t, http.MethodGet, "/", nil)
 	serverless := field(root, "version.build_flavor") == "serverless"
+	major := mustAtoi(t, strings.SplitN(fmt.Sprint(field(root, "version.number")), ".", 2)[0])
 	ns := fmt.Sprintf("e2e%d", time.Now().Unix())
 	dataStream := setup.DataStream(ns)
-	const n = 10
-	base := time.Now().Unix() % 1_000_000 * 1000 // indicator ids of this run only
+	a := expectedAssets(t)
+	dest := setup.Destination(a.TransformVersion)
 	t.Cleanup(func() {
 		es.do(t, http.MethodDelete, "/_data_stream/"+dataStream, nil)
 		es.do(t, http.MethodPost, "/"+setup.Alias+"/_delete_by_query?refresh=true",
 			map[string]any{"query": map[string]any{"term": map[string]any{"data_stream.namespace": ns}}})
 	})
 
-	// setup; an upgrade; setup again, which only reads.
 	b := newBeat(t, onlyES(es.proxy.URL)+"threatqbeat.data_stream.namespace: "+ns+"\n")
 	b.run(t, true, "setup", "-e")
+	checkPlainDestination(t, es, dest)
+	realUpgrade(t, es, b, a)
 
-	// Upgrade: make the cluster look as if version 0 were installed (its
-	// transform running, its destination behind the alias), then setup.
-	a := expectedAssets(t)
-	old := map[string]any{}
-	for k, v := range a.Transform {
-		old[k] = v
-	}
-	old["dest"] = map[string]any{"index": setup.Destination("0"), "pipeline": setup.DestinationPipelineID}
-	old["_meta"] = map[string]any{"managed_by": "threatqbeat", "version": 0}
-	tr := "/_transform/" + setup.TransformID
-	es.must(t, http.MethodPost, tr+"/_stop?force=true&wait_for_completion=true", nil)
-	es.must(t, http.MethodDelete, tr, nil)
-	es.must(t, http.MethodPut, "/"+setup.Destination("0"), map[string]any{"mappings": a.Destination["mappings"]})
-	es.must(t, http.MethodPost, "/_aliases", map[string]any{"actions": []any{
-		map[string]any{"add": map[string]any{"index": setup.Destination("0"), "alias": setup.Alias}},
-		map[string]any{"remove_index": map[string]any{"index": setup.Destination("1")}},
-	}})
-	es.must(t, http.MethodPut, tr+"?defer_validation=true", old)
-	es.must(t, http.MethodPost, tr+"/_start", nil)
-	es.requests()
-	out := b.run(t, true, "setup", "--transforms", "-e")
-	// The pipeline is current already: the upgrade without its PUT.
-	upgrade := slices.Delete(slices.Clone(estest.TransformUpgrade), 1, 2)
-	if diff := cmp.Diff(upgrade, es.requests()); diff != "" {
-		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)
-	}
-	if status, _ := es.do(t, http.MethodHead, "/"+setup.Destination("0"), nil); status != http.StatusNotFound {
-		t.Fatalf("the old destination still exists after the upgrade (HEAD: %d)", status)
-	}
-	got := es.must(t, http.MethodGet, tr, nil)
-	if v := field(got["transforms"].([]any)[0].(map[string]any), "_meta.version"); v != 1.0 {
-		t.Fatalf("transform version after the upgrade: %v", v)
-	}
-
-	out = b.run(t, true, "setup", "-e")
+	out := b.run(t, true, "setup", "-e")
 	want := slices.Clone(estest.SecondSetup)
 	want[3] = "GET /_data_stream/" + dataStream
 	if serverless {
@@ -262,8 +82,215 @@ func TestRealElasticsearch(t *testing.T) {
 	if diff := cmp.Diff(want, es.requests()); diff != "" {
 		t.Fatalf("a second setup must only read (-want +got):\n%s\n%s", diff, out)
 	}
+	checkInstalled(t, es, dataStream, dest, serverless, major)
 
-	// What setup installed, as the cluster reports it.
+	// run: indicators with an id, one with only indicator_id, two with
+	// neither, and one whose sources are not in alphabetical order.
+	base := time.Now().Unix() % 1_000_000 * 1000 // indicator ids of this run only
+	ip := func(i int64) string { return fmt.Sprintf("198.51.100.%d", i%250) }
+	now := time.Now().UTC().Truncate(time.Second)
+	const n = 10
+	var raws []json.RawMessage
+	for i := int64(0); i < n; i++ {
+		raws = append(raws, realIndicator(base+i, now.Add(time.Duration(i-n)*time.Second), 5, time.Time{}))
+	}
+	raws[2] = withFields(raws[2], map[string]any{"sources": []any{
+		map[string]any{"id": 1, "name": "Zeta Feed", "source_type": "other"},
+		map[string]any{"id": 2, "name": "Alpha Feed", "source_type": "other"},
+	}})
+	noID := func(value string, extra map[string]any) json.RawMessage {
+		fields := map[string]any{"id": nil, "value": value}
+		for k, v := range extra {
+			fields[k] = v
+		}
+		return withFields(realIndicator(0, now.Add(-time.Second), 5, time.Time{}), fields)
+	}
+	raws = append(raws,
+		noID("203.0.113.1", map[string]any{"indicator_id": base + 500}),
+		noID("203.0.113.2", nil),
+		noID("203.0.113.3", nil),
+	)
+	total := len(raws)
+	for i, raw := range raws {
+		ev, err := threat.Map(raw, threat.Settings{Namespace: ns, Expiration: 90 * 24 * time.Hour}, now)
+		if err != nil || ev.Fields["error"] != nil {
+			t.Fatalf("test indicator %d does not map cleanly: %v %v", i, err, ev.Fields["error"])
+		}
+	}
+	tq := threatqtest.New(threatqtest.Options{})
+	defer tq.Close()
+	tq.SetCollection("col-e2e", raws)
+	rb := newBeat(t, esOutputConfig(tq.URL(), es.proxy.URL, "  run_once: true\n  data_stream.namespace: "+ns))
+	logs := rb.run(t, true, "run", "-e")
+	if m := totalMetrics(t, logs); m["libbeat.output.events.acked"] != float64(total) {
+		t.Fatalf("run: %v events acknowledged, want %d", m["libbeat.output.events.acked"], total)
+	}
+	es.must(t, http.MethodPost, "/"+dataStream+"/_refresh", nil)
+	count := func(index string, query map[string]any) float64 {
+		t.Helper()
+		res := es.must(t, http.MethodPost, "/"+index+"/_count", map[string]any{"query": query})
+		c, _ := res["count"].(float64)
+		return c
+	}
+	if c := count(dataStream, map[string]any{"exists": map[string]any{"field": "event.ingested"}}); c != float64(total) {
+		t.Fatalf("%v documents of %s have event.ingested, want %d: the ingest pipeline did not run", c, dataStream, total)
+	}
+	if c := count(dataStream, map[string]any{"term": map[string]any{"labels.is_ioc_transform_source": "true"}}); c != float64(total) {
+		t.Fatalf("%v source documents marked as transform source, want %d", c, total)
+	}
+
+	// Replay every page: 409s, counted as duplicates; nothing new stored.
+	if err := os.Remove(filepath.Join(rb.home, "data", "threatq", "cursor-col-e2e.json")); err != nil {
+		t.Fatal(err)
+	}
+	m := totalMetrics(t, rb.run(t, true, "run", "-e"))
+	if m["libbeat.output.events.duplicates"] != float64(total) || m["libbeat.output.events.failed"] != 0 {
+		t.Fatalf("replay: %v duplicates and %v failed, want %d and 0", m["libbeat.output.events.duplicates"], m["libbeat.output.events.failed"], total)
+	}
+	es.must(t, http.MethodPost, "/"+dataStream+"/_refresh", nil)
+	if c := count(dataStream, map[string]any{"match_all": map[string]any{}}); c != float64(total) {
+		t.Fatalf("%s holds %v documents after the replay, want %d", dataStream, c, total)
+	}
+
+	// One destination document per indicator, ids or not; the providers
+	// in ThreatQ's order (a logsdb source would have sorted them).
+	waitForDestination(t, es, ns, func(docs map[string][]map[string]any) error {
+		if len(docs) != total {
+			return fmt.Errorf("%d indicators in the destination, want %d", len(docs), total)
+		}
+		if got := field(docs[ip(base+2)][0], "threat.indicator.provider"); !cmp.Equal(got, []any{"Zeta Feed", "Alpha Feed"}) {
+			return fmt.Errorf("threat.indicator.provider of %s is %v, want [Zeta Feed Alpha Feed]", ip(base+2), got)
+		}
+		return nil
+	})
+
+	// Documents that must not reach the alias, written straight into the
+	// source data stream: one the ingest pipeline failed, one of another
+	// input (the Elastic integration's httpjson), one with neither unique
+	// key (as a threatqbeat older than threatq.indicator_key wrote them).
+	marker := "2000-01-01T00:00:00.000Z"
+	for _, d := range []map[string]any{
+		{"event": map[string]any{"kind": "pipeline_error"}, "input": map[string]any{"type": "threatq"}, "threatq": map[string]any{"id": base + 3, "indicator_value": ip(base + 3)}},
+		{"event": map[string]any{"kind": "enrichment"}, "input": map[string]any{"type": "httpjson"}, "threatq": map[string]any{"id": base + 4, "indicator_value": ip(base + 4)}},
+		{"event": map[string]any{"kind": "enrichment"}, "input": map[string]any{"type": "threatq"}, "threatq": map[string]any{"indicator_value": "203.0.113.9"}},
+	} {
+		d["@timestamp"] = time.Now().UTC().Format(time.RFC3339)
+		d["data_stream"] = map[string]any{"type": "logs", "dataset": "ti_threatq.threat", "namespace": ns}
+		d["threat"] = map[string]any{"indicator": map[string]any{"modified_at": marker}}
+		es.must(t, http.MethodPost, "/"+dataStream+"/_doc?refresh=true", d)
+	}
+
+	// ThreatQ expires indicator 0 in an update whose published_at cannot be
+	// mapped (the event carries error.message), gives indicator 1 a new
+	// score, and updates the indicators without id.
+	later := time.Now().UTC().Truncate(time.Second)
+	modified := later.Add(time.Second).Format("2006-01-02T15:04:05.000Z")
+	tq.Append("col-e2e",
+		withFields(realIndicator(base, later, 5, later.Add(-time.Hour)), map[string]any{"published_at": "yesterday"}),
+		realIndicator(base+1, later.Add(time.Second), 9, time.Time{}),
+		withFields(raws[n], map[string]any{"updated_at": tqTime(later.Add(time.Second))}),
+		withFields(raws[n+1], map[string]any{"updated_at": tqTime(later.Add(time.Second))}),
+	)
+	rb.run(t, true, "run", "-e")
+	es.must(t, http.MethodPost, "/"+dataStream+"/_refresh", nil)
+	if c := count(dataStream, map[string]any{"exists": map[string]any{"field": "error.message"}}); c != 1 {
+		t.Fatalf("%v source documents with error.message, want 1 (the expiring update)", c)
+	}
+	waitForDestination(t, es, ns, func(docs map[string][]map[string]any) error {
+		if _, ok := docs[ip(base)]; ok {
+			return fmt.Errorf("indicator %s is still in the destination: its expiring update (with a dropped field) was skipped", ip(base))
+		}
+		if _, ok := docs["203.0.113.9"]; ok {
+			return fmt.Errorf("a document without threatq.id and threatq.indicator_key reached the destination")
+		}
+		if len(docs) != total-1 {
+			return fmt.Errorf("%d indicators in the destination, want %d", len(docs), total-1)
+		}
+		for _, v := range []string{ip(base + 1), "203.0.113.1", "203.0.113.2"} {
+			if got := field(docs[v][0], "threat.indicator.modified_at"); got != modified {
+				return fmt.Errorf("indicator %s in the destination is not the update of %s: %v", v, modified, got)
+			}
+		}
+		for _, v := range []string{ip(base + 3), ip(base + 4), "203.0.113.3"} {
+			if got := field(docs[v][0], "threat.indicator.modified_at"); got == marker {
+				return fmt.Errorf("indicator %s was replaced by a document that is not one of its versions", v)
+			}
+		}
+		return nil
+	})
+}
+
+// checkPlainDestination: on a cluster whose built-in logs-*-* template
+// creates data streams only, the destination is a plain index created from
+// threatqbeat's destination template.
+func checkPlainDestination(t *testing.T, es *realES, dest string) {
+	t.Helper()
+	if status, _ := es.do(t, http.MethodGet, "/_index_template/logs", nil); status != http.StatusOK {
+		t.Logf("this cluster has no built-in logs template (stack.templates.enabled: false?)")
+	}
+	if status, _ := es.do(t, http.MethodGet, "/_data_stream/"+dest, nil); status != http.StatusNotFound {
+		t.Errorf("%s is a data stream (GET /_data_stream answered %d)", dest, status)
+	}
+	mapping := es.must(t, http.MethodGet, "/"+dest+"/_mapping", nil)
+	if got := field(mapping[dest].(map[string]any), "mappings._meta.managed_by"); got != setup.ManagedBy {
+		t.Errorf("%s mappings _meta.managed_by = %v", dest, got)
+	}
+	tmpl := es.must(t, http.MethodGet, "/_index_template/"+setup.DestinationTemplateName, nil)
+	got := field(tmpl["index_templates"].([]any)[0].(map[string]any), "index_template.index_patterns")
+	if !cmp.Equal(got, []any{dest}) {
+		t.Errorf("destination template patterns %v, want [%s]", got, dest)
+	}
+}
+
+// realUpgrade makes the cluster look as if the previous transform version
+// were installed (its transform running, its destination behind the
+// alias), then runs setup --transforms and checks the upgrade's requests.
+func realUpgrade(t *testing.T, es *realES, b *beatCmd, a *setup.Assets) {
+	t.Helper()
+	prev := setup.Destination(fmt.Sprint(mustAtoi(t, a.TransformVersion) - 1))
+	old := map[string]any{}
+	for k, v := range a.Transform {
+		old[k] = v
+	}
+	old["dest"] = map[string]any{"index": prev, "pipeline": setup.DestinationPipelineID}
+	old["_meta"] = map[string]any{"managed_by": "threatqbeat", "version": mustAtoi(t, a.TransformVersion) - 1}
+	tr := "/_transform/" + setup.TransformID
+	es.must(t, http.MethodPost, tr+"/_stop?force=true&wait_for_completion=true", nil)
+	es.must(t, http.MethodDelete, tr, nil)
+	// The old destination, created as a plain index the way its version
+	// could: through a template of its own, removed afterwards.
+	const scaffold = "threatqbeat-e2e-previous-destination"
+	es.must(t, http.MethodPut, "/_index_template/"+scaffold, map[string]any{"index_patterns": []any{prev}, "priority": 251})
+	es.must(t, http.MethodPut, "/"+prev, map[string]any{"mappings": a.Destination["mappings"]})
+	es.must(t, http.MethodDelete, "/_index_template/"+scaffold, nil)
+	es.must(t, http.MethodPost, "/_aliases", map[string]any{"actions": []any{
+		map[string]any{"add": map[string]any{"index": prev, "alias": setup.Alias}},
+		map[string]any{"remove_index": map[string]any{"index": setup.Destination(a.TransformVersion)}},
+	}})
+	es.must(t, http.MethodPut, tr+"?defer_validation=true", old)
+	es.must(t, http.MethodPost, tr+"/_start", nil)
+	es.requests()
+	out := b.run(t, true, "setup", "--transforms", "-e")
+	// The pipeline and the destination template are current already: the
+	// upgrade without their PUTs.
+	upgrade := slices.DeleteFunc(slices.Clone(estest.TransformUpgrade), func(r string) bool {
+		return strings.HasPrefix(r, "PUT /_ingest/pipeline/") || strings.HasPrefix(r, "PUT /_index_template/")
+	})
+	if diff := cmp.Diff(upgrade, es.requests()); diff != "" {
+		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)
+	}
+	if status, _ := es.do(t, http.MethodHead, "/"+prev, nil); status != http.StatusNotFound {
+		t.Fatalf("the old destination still exists after the upgrade (HEAD: %d)", status)
+	}
+	got := es.must(t, http.MethodGet, tr, nil)
+	if v := field(got["transforms"].([]any)[0].(map[string]any), "_meta.version"); fmt.Sprint(v) != a.TransformVersion {
+		t.Fatalf("transform version after the upgrade: %v", v)
+	}
+}
+
+// checkInstalled checks what setup installed, as the cluster reports it.
+func checkInstalled(t *testing.T, es *realES, dataStream, dest string, serverless bool, major int) {
+	t.Helper()
 	tmpl := es.must(t, http.MethodGet, "/_index_template/"+setup.TemplateName, nil)
 	if got := field(tmpl["index_templates"].([]any)[0].(map[string]any), "index_template.template.settings.index.default_pipeline"); got != setup.PipelineID {
 		t.Errorf("template index.default_pipeline = %v", got)
@@ -271,6 +298,10 @@ func TestRealElasticsearch(t *testing.T) {
 	ds := es.must(t, http.MethodGet, "/_data_stream/"+dataStream, nil)["data_streams"].([]any)[0].(map[string]any)
 	if ds["template"] != setup.TemplateName {
 		t.Errorf("data stream %s uses template %v", dataStream, ds["template"])
+	}
+	// Elasticsearch 9 would make it logsdb without the template's index.mode.
+	if mode, ok := ds["index_mode"]; (ok || major >= 9) && mode != "standard" {
+		t.Errorf("data stream %s has index_mode %v, want standard", dataStream, mode)
 	}
 	if !serverless {
 		if ds["ilm_policy"] != setup.PolicyName {
@@ -283,11 +314,12 @@ func TestRealElasticsearch(t *testing.T) {
 		}
 	}
 	alias := es.must(t, http.MethodGet, "/_alias/"+setup.Alias, nil)
-	if _, ok := alias[setup.Destination("1")]; !ok || len(alias) != 1 {
-		t.Errorf("alias %s points at %v, want only %s", setup.Alias, alias, setup.Destination("1"))
+	if _, ok := alias[dest]; !ok || len(alias) != 1 {
+		t.Errorf("alias %s points at %v, want only %s", setup.Alias, alias, dest)
 	}
-	// The ingest pipeline sets event.ingested, and records a failure in
-	// error.message (an event that is not an object cannot take it).
+	// The ingest pipeline sets event.ingested, and on a failure records it
+	// in error.message and sets event.kind: pipeline_error (an event that is
+	// not an object cannot take it), which the transform skips.
 	sim := es.must(t, http.MethodPost, "/_ingest/pipeline/"+setup.PipelineID+"/_simulate", map[string]any{"docs": []any{
 		map[string]any{"_source": map[string]any{"threatq": map[string]any{"id": 1}}},
 		map[string]any{"_source": map[string]any{"event": "not an object"}},
@@ -306,123 +338,13 @@ func TestRealElasticsearch(t *testing.T) {
 	if st := field(stats["transforms"].([]any)[0].(map[string]any), "state"); st != "started" && st != "indexing" {
 		t.Fatalf("transform state %v", st)
 	}
-
-	// run: n active indicators.
-	now := time.Now().UTC().Truncate(time.Second)
-	raws := make([]json.RawMessage, n)
-	for i := range raws {
-		raws[i] = realIndicator(base+int64(i), now.Add(time.Duration(i-n)*time.Second), 5, time.Time{})
-		ev, err := threat.Map(raws[i], threat.Settings{Namespace: ns, Expiration: 90 * 24 * time.Hour}, now)
-		if err != nil || ev.Fields["error"] != nil {
-			t.Fatalf("test indicator %d does not map cleanly: %v %v", i, err, ev.Fields["error"])
-		}
-	}
-	tq := threatqtest.New(threatqtest.Options{})
-	defer tq.Close()
-	tq.SetCollection("col-e2e", raws)
-	rb := newBeat(t, esOutputConfig(tq.URL(), es.proxy.URL, "  run_once: true\n  data_stream.namespace: "+ns))
-	logs := rb.run(t, true, "run", "-e")
-	if m := totalMetrics(t, logs); m["libbeat.output.events.acked"] != n {
-		t.Fatalf("run: %v events acknowledged, want %d", m["libbeat.output.events.acked"], n)
-	}
-	es.must(t, http.MethodPost, "/"+dataStream+"/_refresh", nil)
-	count := func(index string, query map[string]any) float64 {
-		t.Helper()
-		res := es.must(t, http.MethodPost, "/"+index+"/_count", map[string]any{"query": query})
-		c, _ := res["count"].(float64)
-		return c
-	}
-	if c := count(dataStream, map[string]any{"exists": map[string]any{"field": "event.ingested"}}); c != n {
-		t.Fatalf("%v documents of %s have event.ingested, want %d: the ingest pipeline did not run", c, dataStream, n)
-	}
-	if c := count(dataStream, map[string]any{"term": map[string]any{"labels.is_ioc_transform_source": "true"}}); c != n {
-		t.Fatalf("%v source documents marked as transform source, want %d", c, n)
-	}
-
-	// Replay every page: 409s, counted as duplicates; nothing new stored.
-	if err := os.Remove(filepath.Join(rb.home, "data", "threatq", "cursor-col-e2e.json")); err != nil {
-		t.Fatal(err)
-	}
-	m := totalMetrics(t, rb.run(t, true, "run", "-e"))
-	if m["libbeat.output.events.duplicates"] != n || m["libbeat.output.events.failed"] != 0 {
-		t.Fatalf("replay: %v duplicates and %v failed, want %d and 0", m["libbeat.output.events.duplicates"], m["libbeat.output.events.failed"], n)
-	}
-	es.must(t, http.MethodPost, "/"+dataStream+"/_refresh", nil)
-	if c := count(dataStream, map[string]any{"match_all": map[string]any{}}); c != n {
-		t.Fatalf("%s holds %v documents after the replay, want %d", dataStream, c, n)
-	}
-
-	// The destination gets one document per indicator.
-	waitForDestination(t, es, ns, func(docs map[float64][]map[string]any) error {
-		if len(docs) != n {
-			return fmt.Errorf("%d indicators in the destination, want %d", len(docs), n)
-		}
-		return nil
-	})
-
-	// ThreatQ updates indicator 1 (new score) and expires indicator 0.
-	later := time.Now().UTC().Truncate(time.Second)
-	tq.Append("col-e2e",
-		realIndicator(base, later, 5, later.Add(-time.Hour)),
-		realIndicator(base+1, later.Add(time.Second), 9, time.Time{}),
-	)
-	rb.run(t, true, "run", "-e")
-	es.must(t, http.MethodPost, "/"+dataStream+"/_refresh", nil)
-	if c := count(dataStream, map[string]any{"match_all": map[string]any{}}); c != n+2 {
-		t.Fatalf("%s holds %v documents, want %d (every version is kept in the source)", dataStream, c, n+2)
-	}
-	waitForDestination(t, es, ns, func(docs map[float64][]map[string]any) error {
-		if _, ok := docs[float64(base)]; ok {
-			return fmt.Errorf("expired indicator %d is still in the destination", base)
-		}
-		if len(docs) != n-1 {
-			return fmt.Errorf("%d indicators in the destination, want %d", len(docs), n-1)
-		}
-		wantMod := later.Add(time.Second).Format("2006-01-02T15:04:05.000Z")
-		if d := docs[float64(base+1)]; len(d) == 0 || field(d[0], "threat.indicator.modified_at") != wantMod {
-			return fmt.Errorf("indicator %d in the destination is not the update of %s: %v", base+1, wantMod, d)
-		}
-		return nil
-	})
 }
 
-// waitForDestination polls the latest alias (asking the transform for a
-// checkpoint each time) until the documents of namespace ns, grouped by
-// threatq.id, satisfy check, with exactly one document per indicator
-// marked labels.is_ioc_transform_source "false".
-func waitForDestination(t *testing.T, es *realES, ns string, check func(map[float64][]map[string]any) error) {
+func mustAtoi(t *testing.T, s string) int {
 	t.Helper()
-	deadline := time.Now().Add(6 * time.Minute) // sync delay 120s, frequency 30s
-	var last error
-	for time.Now().Before(deadline) {
-		es.do(t, http.MethodPost, "/_transform/"+setup.TransformID+"/_schedule_now", nil)
-		es.do(t, http.MethodPost, "/"+setup.Alias+"/_refresh", nil)
-		res := es.must(t, http.MethodPost, "/"+setup.Alias+"/_search", map[string]any{
-			"size":  1000,
-			"query": map[string]any{"term": map[string]any{"data_stream.namespace": ns}},
-		})
-		docs := map[float64][]map[string]any{}
-		hits, _ := field(res, "hits.hits").([]any)
-		last = nil
-		for _, h := range hits {
-			src, _ := h.(map[string]any)["_source"].(map[string]any)
-			id, _ := field(src, "threatq.id").(float64)
-			docs[id] = append(docs[id], src)
-			if v := field(src, "labels.is_ioc_transform_source"); v != "false" && last == nil {
-				last = fmt.Errorf("destination document of %v has labels.is_ioc_transform_source %v", id, v)
-			}
-		}
-		for id, d := range docs {
-			if len(d) != 1 && last == nil {
-				last = fmt.Errorf("indicator %v has %d documents in the destination", id, len(d))
-			}
-		}
-		if last == nil {
-			if last = check(docs); last == nil {
-				return
-			}
-		}
-		time.Sleep(5 * time.Second)
+	var n int
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil {
+		t.Fatalf("%q is not a number", s)
 	}
-	t.Fatalf("transform destination: %v", last)
+	return n
 }
