@@ -130,7 +130,8 @@ func merge(base, over map[string]any) map[string]any {
 	return out
 }
 
-// alias answers GET /_alias/<name>: the indices holding it.
+// alias answers GET /_alias/<name>: the indices holding it, or the 404
+// body RestGetAliasesAction builds ({"error": "alias [x] missing"}).
 func (s *Server) alias(name string) (int, any) {
 	out := map[string]any{}
 	for iname, ix := range s.indices {
@@ -144,8 +145,9 @@ func (s *Server) alias(name string) (int, any) {
 	return http.StatusOK, out
 }
 
-// aliases applies add, remove and remove_index actions atomically: one
-// naming a missing index changes nothing.
+// aliases applies add, remove and remove_index actions atomically, as
+// MetadataIndexAliasesService does in one cluster state update: one naming
+// a missing index changes nothing.
 func (s *Server) aliases(doc map[string]any) (int, any) {
 	actions, _ := doc["actions"].([]any)
 	type op struct{ kind, index, alias string }

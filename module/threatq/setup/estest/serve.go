@@ -154,6 +154,9 @@ func notFound(kind, name string) (int, any) {
 	return http.StatusNotFound, errBody("resource_not_found_exception", kind+" ["+name+"] not found", http.StatusNotFound)
 }
 
+// policy serves /_ilm/policy/<name>: PutLifecycleRequest requires the
+// policy object; GET answers {name: {version, modified_date, policy}}
+// (GetLifecycleAction.Response) or a 404 resource_not_found_exception.
 func (s *Server) policy(m, name string, doc map[string]any) (int, any) {
 	switch m {
 	case http.MethodPut:
@@ -173,6 +176,8 @@ func (s *Server) policy(m, name string, doc map[string]any) (int, any) {
 	return http.StatusMethodNotAllowed, errBody("method_not_allowed", m, http.StatusMethodNotAllowed)
 }
 
+// pipeline serves /_ingest/pipeline/<id>; a missing pipeline is a 404
+// with an empty object, as RestGetPipelineAction answers.
 func (s *Server) pipeline(m, id string, doc map[string]any) (int, any) {
 	switch m {
 	case http.MethodPut:

@@ -2,7 +2,13 @@ package estest
 
 import "net/http"
 
-// transform serves /_transform/<id>[/_start|_stop|_stats].
+// transform serves /_transform/<id>[/_start|_stop|_stats] as the
+// transform plugin's transport actions answer: TransportPutTransformAction
+// refuses an existing id (409), TransportDeleteTransformAction a running
+// transform without force, TransportStartTransformAction a started one
+// (after creating a missing destination), TransportStopTransformAction a
+// failed one without force; an unknown id is a 404
+// resource_not_found_exception (TransformMessages.UNKNOWN_TRANSFORM).
 func (s *Server) transform(r *http.Request, parts []string, doc map[string]any) (int, any) {
 	id, m := parts[0], r.Method
 	t, exists := s.transforms[id]
