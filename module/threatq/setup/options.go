@@ -76,6 +76,11 @@ type Options struct {
 	PolicyFile string
 }
 
+// builtinLogsPriority is the priority of Elasticsearch's built-in logs
+// template (x-pack StackTemplateRegistry, logs@template.json), which also
+// matches the data stream's name.
+const builtinLogsPriority = 100
+
 // DefaultOptions are the options of an empty configuration.
 func DefaultOptions() Options {
 	return Options{
@@ -133,6 +138,12 @@ func OptionsFromConfig(root *config.C) (Options, error) {
 	}
 	o.TemplateEnabled, o.TemplateOverwrite, o.Priority = tc.Enabled, tc.Overwrite, tc.Priority
 	o.IndexSettings, o.SourceSettings, o.AppendFields = tc.Settings.Index, tc.Settings.Source, tc.AppendFields
+	if o.Priority <= builtinLogsPriority {
+		errs = append(errs, fmt.Errorf("setup.template.priority %d must be above %d, the priority of Elasticsearch's built-in logs template (logs-*-*): at %d Elasticsearch refuses the template, below it the data stream would be made from the built-in template, without threatqbeat's mappings and ingest pipeline", o.Priority, builtinLogsPriority, builtinLogsPriority))
+	}
+	if mode, set := o.IndexSettings["mode"]; set && mode != "standard" && mode != "logsdb" {
+		errs = append(errs, fmt.Errorf("setup.template.settings.index.mode %v: want standard (the default) or logsdb", mode))
+	}
 
 	ilmOn := raw.ILM.Enabled == nil || *raw.ILM.Enabled
 	dslOn := raw.DSL.Enabled != nil && *raw.DSL.Enabled

@@ -27,6 +27,11 @@ setup.template:
 			o.IndexSettings = map[string]any{"number_of_replicas": int64(0)}
 		}},
 		{name: "template disabled", yaml: `setup.template.enabled: false`, want: func(o *Options) { o.TemplateEnabled = false }},
+		{name: "priority of the built-in logs template", yaml: `setup.template.priority: 100`, err: "setup.template.priority 100 must be above 100"},
+		{name: "priority below the built-in logs template", yaml: `setup.template.priority: 50`, err: "setup.template.priority 50 must be above 100"},
+		{name: "priority just above", yaml: `setup.template.priority: 101`, want: func(o *Options) { o.Priority = 101 }},
+		{name: "logsdb asked for", yaml: `setup.template.settings.index.mode: logsdb`, want: func(o *Options) { o.IndexSettings = map[string]any{"mode": "logsdb"} }},
+		{name: "unknown index mode", yaml: `setup.template.settings.index.mode: time_series`, err: "setup.template.settings.index.mode time_series: want standard (the default) or logsdb"},
 		{name: "template name is fixed", yaml: `setup.template.name: threatqbeat`, err: "setup.template.name and setup.template.pattern are fixed"},
 		{name: "same template name is fine", yaml: `setup.template: {name: logs-ti_threatq.threat, pattern: "logs-ti_threatq.threat-*"}`, want: func(*Options) {}},
 		{name: "json template refused", yaml: `setup.template.json: {enabled: true, path: t.json, name: t}`, err: "setup.template.json"},
