@@ -21,8 +21,26 @@ func specValidator(t *testing.T) *esspec.Validator {
 	return v
 }
 
-// optionVariants are the configurations whose bodies differ in shape.
+// optionVariants are the configurations whose bodies differ in shape;
+// with -short (the race detector run), three of them.
 func optionVariants(t *testing.T) map[string]struct {
+	opts Options
+	env  Env
+} {
+	t.Helper()
+	all := allOptionVariants(t)
+	if !testing.Short() {
+		return all
+	}
+	for name := range all {
+		if name != "default" && name != "dsl" && name != "serverless" {
+			delete(all, name)
+		}
+	}
+	return all
+}
+
+func allOptionVariants(t *testing.T) map[string]struct {
 	opts Options
 	env  Env
 } {
