@@ -79,8 +79,12 @@
 // InjectFault queues a Fault for the token or the page endpoint: an error
 // status (with Retry-After), a raw body (HTML, plain text, or JSON of the
 // wrong shape, with status 200 when Status is 0), a delay that ends early when
-// the client goes away or the server closes, a looping cursor, or a server
-// that ignores the fields parameter. Faults apply in the order queued.
+// the client goes away or the server closes, a looping cursor, a server
+// that ignores the fields parameter, a redirect (Location) and a lying
+// Content-Length (ClaimedLength: the headers announce more than the body
+// that follows before the connection closes). Faults apply in the order
+// queued. A Recorder is a second loopback listener, on its own port, that
+// records whatever reaches it: the target of hostile redirects.
 //
 // # Data
 //

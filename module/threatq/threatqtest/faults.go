@@ -45,6 +45,15 @@ type Fault struct {
 	// DropFields answers without sources and attributes, whatever the
 	// fields parameter asks: a server ignoring fields.
 	DropFields bool
+	// Location is sent as the Location header: with a 3xx Status, a
+	// redirect (to another port of the host, another scheme, anywhere).
+	Location string
+	// ClaimedLength, when positive, is sent as Content-Length although only
+	// Body follows; the connection is then closed. A lying server that
+	// announces a huge body and sends a few bytes. The client gets the
+	// headers and then an unexpected EOF: a network error whatever its
+	// timeout, which no transport retries on its own.
+	ClaimedLength int64
 	// Times is how many matching requests the fault applies to: 0 means 1,
 	// a negative number means every request from now on.
 	Times int
@@ -132,6 +141,13 @@ func (s *Server) runFault(w http.ResponseWriter, r *http.Request, f Fault) bool 
 	}
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Location != "" {
+		w.Header().Set("Location", f.Location)
+	}
+	if f.ClaimedLength > 0 {
+		writeLying(w, status, f.ClaimedLength, f.Body)
+		return true
 	}
 	if f.Body == "" {
 		text := http.StatusText(status)

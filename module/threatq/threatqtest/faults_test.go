@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -216,4 +217,51 @@ func TestDropFieldsFault(t *testing.T) {
 	src, attrs = hasExtras(fetchPage(t, s, tok, "c", pageQuery("*", 100)))
 	assert.Equal(t, 20, src)
 	assert.Equal(t, 20, attrs)
+}
+
+func TestRedirectFaultPointsElsewhere(t *testing.T) {
+	s := newServer(t, Options{})
+	s.SetCollection("c", Generate(5, 1, t0))
+	tok := token(t, s)
+	rec := NewRecorder()
+	defer rec.Close()
+	s.InjectFault(Fault{Status: http.StatusFound, Location: rec.URL() + "/elsewhere"})
+
+	noFollow := *s.Client()
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	req, err := http.NewRequest(http.MethodGet, s.CollectionURL("c")+"?"+pageQuery("*", 10).Encode(), nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := noFollow.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusFound, resp.StatusCode)
+	assert.Equal(t, rec.URL()+"/elsewhere", resp.Header.Get("Location"))
+	assert.Empty(t, rec.Requests())
+
+	got, err := http.Get(rec.URL() + "/x?y=1")
+	require.NoError(t, err)
+	got.Body.Close()
+	assert.Equal(t, http.StatusNotFound, got.StatusCode)
+	reqs := rec.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/x?y=1", reqs[0].URL)
+}
+
+func TestLyingContentLengthFault(t *testing.T) {
+	s := newServer(t, Options{})
+	s.SetCollection("c", Generate(5, 1, t0))
+	tok := token(t, s)
+	s.InjectFault(Fault{Body: `{"total":1,"data":[`, ClaimedLength: 500 << 20})
+
+	req, err := http.NewRequest(http.MethodGet, s.CollectionURL("c")+"?"+pageQuery("*", 10).Encode(), nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := s.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.EqualValues(t, 500<<20, resp.ContentLength)
+	body, err := io.ReadAll(resp.Body)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.Equal(t, `{"total":1,"data":[`, string(body))
 }
