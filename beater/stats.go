@@ -44,7 +44,7 @@ type collectionStats struct {
 // apiErrorKinds are the kinds of failed ThreatQ requests counted under
 // api_errors: threatq.APIError.Kind's, plus network for failures of the
 // round trip itself (connection refused or reset, timeout).
-var apiErrorKinds = [...]string{"auth", "rate_limit", "server", "client", "decode", "network"}
+var apiErrorKinds = [...]string{"auth", "rate_limit", "server", "client", "redirect", "decode", "network"}
 
 // subRegistry returns the child registry name of parent, creating it.
 func subRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {

@@ -61,6 +61,7 @@ func TestStatsAPIErrorKind(t *testing.T) {
 		{&threatq.APIError{Op: "fetch page", StatusCode: 429}, "rate_limit"},
 		{fmt.Errorf("giving up after 5 attempts: %w", &threatq.APIError{StatusCode: 502}), "server"},
 		{&threatq.APIError{Op: "fetch page", StatusCode: 404}, "client"},
+		{&threatq.APIError{Op: "fetch page", StatusCode: 302}, "redirect"},
 		{&threatq.APIError{Op: "decode page", Reason: "invalid JSON"}, "decode"},
 		{errors.New("dial tcp: connection refused"), "network"},
 		{fmt.Errorf("collection c: %w", threatq.ErrPageCap), ""},

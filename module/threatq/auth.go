@@ -91,6 +91,9 @@ func (ts *tokenSource) Fetches() int {
 func tokenError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
+		if isRedirect(re.Response.StatusCode) {
+			return redirectError("fetch token", re.Response)
+		}
 		ae := &APIError{Op: "fetch token", StatusCode: re.Response.StatusCode, Body: trimBody(re.Body)}
 		switch re.Response.StatusCode {
 		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
@@ -99,9 +102,9 @@ func tokenError(err error) error {
 		return ae
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("fetch token: %w", err)
+		return fmt.Errorf("fetch token: %w", redactErr(err))
 	}
 	// Transport errors from x/oauth2 are url.Errors naming the token URL,
-	// never the credentials.
-	return fmt.Errorf("fetch token: %w", err)
+	// never the credentials; its query may hold a secret.
+	return fmt.Errorf("fetch token: %w", redactErr(err))
 }

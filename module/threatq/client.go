@@ -24,7 +24,7 @@ type Options struct {
 	TokenURL     string // default <URL>/api/token
 	ClientID     string
 	ClientSecret string
-	HTTPClient   *http.Client // must not retry on its own
+	HTTPClient   *http.Client // must not retry on its own; New sets its redirect policy on a copy
 	PageSize     int          // default 1000
 	MaxPages     int          // pages per walk; default unlimited
 	Fields       string       // the fields parameter; default DefaultFields
@@ -47,14 +47,19 @@ type Client struct {
 func New(opts Options) (*Client, error) {
 	u, err := url.Parse(opts.URL)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("create threatq client: invalid url %q", opts.URL)
+		return nil, fmt.Errorf("create threatq client: invalid url %s", RedactURL(opts.URL))
 	}
 	if opts.HTTPClient == nil {
 		return nil, errors.New("create threatq client: no HTTP client")
 	}
+	hc := *opts.HTTPClient
+	hc.CheckRedirect = refuseRedirects
+	opts.HTTPClient = &hc
+	opts.URL = withoutUserinfo(opts.URL)
 	if opts.TokenURL == "" {
 		opts.TokenURL = strings.TrimRight(opts.URL, "/") + "/api/token"
 	}
+	opts.TokenURL = withoutUserinfo(opts.TokenURL)
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
 	}

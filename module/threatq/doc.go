@@ -19,4 +19,9 @@
 //
 // Bodies that are not a JSON object with a data member are errors carrying
 // the status and a trimmed body; they never become events.
+//
+// Redirects are never followed (New sets the policy on a copy of the HTTP
+// client, which x/oauth2 uses for the token request too): a 3xx answer is
+// an error naming both URLs, so no credential reaches another origin.
+// Every URL in an error, a log line or a trace goes through RedactURL.
 package threatq

@@ -18,6 +18,10 @@ var ErrPageCap = errors.New("page limit per run reached")
 // ErrCursorLoop reports a nextCursorMark that was already visited in this walk.
 var ErrCursorLoop = errors.New("cursor loop")
 
+// ErrRedirect matches the error of a redirect answer: threatqbeat never
+// follows one (see refuseRedirects).
+var ErrRedirect = errors.New("redirect refused")
+
 // maxBodyInError bounds how much of a response body an error carries.
 const maxBodyInError = 512
 
@@ -51,10 +55,15 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// Is makes errors.Is(err, ErrRedirect) match a 3xx answer.
+func (e *APIError) Is(target error) bool { return target == ErrRedirect && isRedirect(e.StatusCode) }
+
 // Kind classifies the error for metrics and health: "auth", "rate_limit",
-// "server", "client" or "decode".
+// "server", "client", "redirect" or "decode".
 func (e *APIError) Kind() string {
 	switch {
+	case isRedirect(e.StatusCode):
+		return "redirect"
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
 		return "auth"
 	case e.StatusCode == http.StatusTooManyRequests:

@@ -160,9 +160,12 @@ func (c *Client) get(ctx context.Context, url, token string) (*bytes.Buffer, err
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.opts.HTTPClient.Do(req)
 	if err != nil {
-		return nil, &transportError{fmt.Errorf("fetch page: %w", err)}
+		return nil, &transportError{fmt.Errorf("fetch page: %w", redactErr(err))}
 	}
 	defer resp.Body.Close()
+	if isRedirect(resp.StatusCode) {
+		return nil, redirectError("fetch page", resp)
+	}
 	buf := c.getBuffer(resp.ContentLength)
 	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, maxPageBytes+1)); err != nil {
 		c.putBuffer(buf)

@@ -140,25 +140,6 @@ func (t *Tracer) write(line traceLine) {
 	_, _ = t.out.Write(append(b, '\n'))
 }
 
-func redactURL(u *url.URL) string {
-	c := *u
-	if c.User != nil {
-		c.User = url.User(redacted)
-	}
-	q := c.Query()
-	changed := false
-	for k := range q {
-		if secretKeys[strings.ToLower(k)] {
-			q.Set(k, redacted)
-			changed = true
-		}
-	}
-	if changed {
-		c.RawQuery = q.Encode()
-	}
-	return c.String()
-}
-
 func redactHeaders(h http.Header) http.Header {
 	c := h.Clone()
 	for _, k := range secretHeaders {
