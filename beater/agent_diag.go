@@ -5,12 +5,12 @@ import (
 	"sort"
 	"time"
 
-	"github.com/threatqbeat/threatqbeat/config"
+	"github.com/threatqbeat/threatqbeat/module/threatq"
 )
 
 // inputDiagnostics is the content of an Agent input's diagnostics file. It
 // holds no secret: client_secret and the TLS key are never part of it, and
-// a password in url or token_url is redacted.
+// url and token_url are shown as threatq.RedactURL shows them.
 type inputDiagnostics struct {
 	ID          string                  `json:"id"`
 	Unit        string                  `json:"unit_id"`
@@ -57,7 +57,7 @@ func (r *agentInput) diagnostics() inputDiagnostics {
 	s := r.spec
 	d := inputDiagnostics{
 		ID: s.id, Unit: s.unitID, State: "running", Started: r.started.UTC(),
-		URL: config.RedactURL(s.cfg.URL), TokenURL: config.RedactURL(s.cfg.TokenEndpoint()), ClientID: s.cfg.ClientID,
+		URL: threatq.RedactURL(s.cfg.URL), TokenURL: threatq.RedactURL(s.cfg.TokenEndpoint()), ClientID: s.cfg.ClientID,
 		Index: s.index, Namespace: s.cfg.DataStream.Namespace,
 		Interval: s.cfg.Interval.String(), PageSize: s.cfg.PageSize,
 	}

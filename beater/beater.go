@@ -158,7 +158,7 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	if bt.agent != nil {
 		return bt.agent.run(ctx, b)
 	}
-	bt.log.Infow("threatqbeat is running", "url", bt.cfg.URL, "collections", len(bt.cfg.Collections))
+	bt.log.Infow("threatqbeat is running", "url", threatq.RedactURL(bt.cfg.URL), "collections", len(bt.cfg.Collections))
 	return bt.standaloneInput().run(ctx, b.Publisher)
 }
 

@@ -75,7 +75,7 @@ func (in *input) settings() threat.Settings {
 		Expiration:            in.cfg.Expiration(),
 		PreserveOriginalEvent: in.cfg.PreserveOriginalEvent,
 		Tags:                  in.cfg.Tags,
-		URL:                   in.cfg.URL,
+		URL:                   threatq.RedactURL(in.cfg.URL), // no user information in threat.indicator.reference
 		ReferencePath:         in.cfg.ReferencePath,
 	}
 }

@@ -81,7 +81,7 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "ThreatQ %s (client_id %s, token endpoint %s)\n", config.RedactURL(cfg.URL), cfg.ClientID, config.RedactURL(cfg.TokenEndpoint()))
+	fmt.Fprintf(out, "ThreatQ %s (client_id %s, token endpoint %s)\n", threatq.RedactURL(cfg.URL), cfg.ClientID, threatq.RedactURL(cfg.TokenEndpoint()))
 	var failed []string
 	for _, col := range cfg.Collections {
 		page, err := api.Walk(col.ID, "").Next(ctx)
@@ -93,7 +93,7 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 			return fmt.Errorf("ThreatQ refused the credentials (check client_id, client_secret and token_url): %w", err)
 		case unreachable(err):
 			fmt.Fprintf(out, "  collection %s: ERROR %s\n", col.ID, err)
-			return fmt.Errorf("cannot reach ThreatQ at %s (check url, token_url, proxy and ssl settings, and that ThreatQ is up): %w", config.RedactURL(cfg.URL), err)
+			return fmt.Errorf("cannot reach ThreatQ at %s (check url, token_url, proxy and ssl settings, and that ThreatQ is up): %w", threatq.RedactURL(cfg.URL), err)
 		case err != nil:
 			hint := ""
 			if ae := (*threatq.APIError)(nil); errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {

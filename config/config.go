@@ -13,6 +13,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/transport/httpcommon"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
 
+	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 
@@ -100,7 +101,7 @@ func (c *Config) Validate() error {
 	if c.URL == "" {
 		add("threatqbeat.url is required (the ThreatQ base URL, e.g. https://threatq.example.com)")
 	} else if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		add("threatqbeat.url %q must be an absolute http or https URL", c.URL)
+		add("threatqbeat.url %s must be an absolute http or https URL", RedactURL(c.URL))
 	}
 	if c.TokenURL != "" {
 		if u, err := url.Parse(c.TokenURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -181,15 +182,9 @@ func (c *Config) TokenEndpoint() string {
 	return strings.TrimRight(c.URL, "/") + "/api/token"
 }
 
-// RedactURL returns s with the password of its user information, if any,
-// replaced by "xxxxx", for logs, messages and diagnostics.
-func RedactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return s
-	}
-	return u.Redacted()
-}
+// RedactURL is threatq.RedactURL, the one form in which threatqbeat shows
+// a URL: without user information, secret-looking query values redacted.
+func RedactURL(s string) string { return threatq.RedactURL(s) }
 
 // Transport returns the HTTP transport settings for the ThreatQ client.
 func (c *Config) Transport() httpcommon.HTTPTransportSettings {

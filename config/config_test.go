@@ -98,7 +98,8 @@ func TestSecretNotInValidationErrors(t *testing.T) {
 }
 
 func TestRedactURL(t *testing.T) {
-	require.Equal(t, "https://svc:xxxxx@tq.example.com/api", RedactURL("https://svc:s3cret@tq.example.com/api"))
+	require.Equal(t, "https://tq.example.com/api", RedactURL("https://svc:s3cret@tq.example.com/api"), "no user information at all")
 	require.Equal(t, "https://tq.example.com", RedactURL("https://tq.example.com"))
-	require.Equal(t, "://bad url", RedactURL("://bad url"), "unparsable text is returned as it is")
+	require.Equal(t, "https://tq.example.com/api/token?client_secret=%5Bredacted%5D&tenant=a", RedactURL("https://tq.example.com/api/token?tenant=a&client_secret=s3cret"))
+	require.Equal(t, "[invalid URL]", RedactURL("://bad url"), "unparsable text may hold anything: it is not shown")
 }

@@ -16,10 +16,21 @@ import (
 
 const secret = "s3cr3t-Client-Value-7f1e"
 
+// Secrets of the url and token_url settings.
+const (
+	urlUser        = "tq-url-user-31a"
+	urlPassword    = "url-pa55w0rd-9c2"
+	tokenURLSecret = "tokenurl-s3cret-5e1"
+)
+
 // TestSecretsNeverLeak runs a sync with debug logging and the request tracer
-// on, with short-lived tokens and a 401 in the middle, then searches the
-// logs, the trace files and /stats for the client secret, every access
-// token issued and the Basic credentials: none may appear.
+// on, with short-lived tokens and a 401 in the middle, a user and password
+// in url and a secret in token_url's query, then runs `test threatq` with
+// the same settings (and once with an unreachable token endpoint). It
+// searches every artefact (logs, trace files, /stats, the events, the
+// cursor files, the command's output) for the client secret, every access
+// token issued, the Basic credentials, the url's user and password and the
+// token_url secret: none may appear.
 func TestSecretsNeverLeak(t *testing.T) {
 	sim := threatqtest.New(threatqtest.Options{ClientID: "tq-client", ClientSecret: secret, TokenTTL: 2 * time.Second})
 	defer sim.Close()
@@ -29,8 +40,11 @@ func TestSecretsNeverLeak(t *testing.T) {
 	statsAddr := freeAddr(t)
 	host, port, _ := strings.Cut(statsAddr, ":")
 	out := t.TempDir()
+	userURL := strings.Replace(sim.URL(), "http://", "http://"+urlUser+":"+urlPassword+"@", 1)
+	tokenURL := sim.TokenURL() + "?tenant_secret=" + tokenURLSecret
 	cfg := fmt.Sprintf(`threatqbeat:
   url: %q
+  token_url: %q
   client_id: tq-client
   client_secret: %q
   collections: [{id: col-e2e}]
@@ -44,7 +58,7 @@ logging.to_files: true
 http.enabled: true
 http.host: %s
 http.port: %s
-`, sim.URL(), secret, out, host, port)
+`, userURL, tokenURL, secret, out, host, port)
 	b := newBeat(t, cfg)
 	cmd := b.command(timeout(t, 2*time.Minute), "run", "-e")
 	var stderr strings.Builder
@@ -99,7 +113,39 @@ poll:
 	if traces == 0 {
 		t.Fatal("no trace file written")
 	}
-	needles := append([]string{secret, base64.StdEncoding.EncodeToString([]byte("tq-client:" + secret))}, sim.IssuedTokens()...)
+	events := 0
+	for _, dir := range []string{out, filepath.Join(b.home, "data")} {
+		_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				data, _ := os.ReadFile(p)
+				haystacks[p] = string(data)
+				events += strings.Count(string(data), `"threat":`)
+			}
+			return nil
+		})
+	}
+	if events != 1500 {
+		t.Fatalf("%d events written, want 1500", events)
+	}
+	if _, err := os.Stat(filepath.Join(b.home, "data", "threatq", "cursor-col-e2e.json")); err != nil {
+		t.Fatalf("no cursor file: %v", err)
+	}
+	testOut, err := b.command(timeout(t, time.Minute), "test", "threatq").CombinedOutput()
+	if err != nil || !strings.Contains(string(testOut), "collection col-e2e: OK") {
+		t.Fatalf("test threatq: %v\n%s", err, testOut)
+	}
+	haystacks["test threatq"] = string(testOut)
+	unreachable := strings.Replace(cfg, sim.TokenURL(), "http://"+freeAddr(t)+"/api/token", 1)
+	if err := os.WriteFile(b.config, []byte(unreachable), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	testOut, err = b.command(timeout(t, time.Minute), "test", "threatq").CombinedOutput()
+	if err == nil || !strings.Contains(string(testOut), "cannot reach ThreatQ") {
+		t.Fatalf("test threatq with an unreachable token endpoint: %v\n%s", err, testOut)
+	}
+	haystacks["test threatq, token endpoint unreachable"] = string(testOut)
+
+	needles := append([]string{secret, base64.StdEncoding.EncodeToString([]byte("tq-client:" + secret)), urlUser, urlPassword, tokenURLSecret}, sim.IssuedTokens()...)
 	for where, text := range haystacks {
 		for _, n := range needles {
 			if strings.Contains(text, n) {
