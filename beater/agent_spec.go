@@ -139,7 +139,7 @@ func (s *agentSpec) processing(info beat.Info, log *logp.Logger) func() (beat.Pr
 func ClientOptions(cfg config.Config) threatq.Options {
 	return threatq.Options{
 		URL: cfg.URL, TokenURL: cfg.TokenEndpoint(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
-		PageSize: cfg.PageSize, MaxPages: cfg.MaxPagesPerRun,
+		PageSize: cfg.PageSize, MaxPages: cfg.MaxPagesPerRun, MaxPageBytes: int64(cfg.MaxPageBytes),
 		Retry: threatq.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, WaitMin: cfg.Retry.WaitMin, WaitMax: cfg.Retry.WaitMax},
 	}
 }

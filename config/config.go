@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elastic/beats/v7/libbeat/common/cfgtype"
 	"github.com/elastic/elastic-agent-libs/transport/httpcommon"
 	"github.com/elastic/elastic-agent-libs/transport/tlscommon"
 
@@ -26,9 +27,11 @@ type Config struct {
 	TokenURL     string       `config:"token_url"`
 	Collections  []Collection `config:"collections"`
 
-	Interval          time.Duration                      `config:"interval"`
-	PageSize          int                                `config:"page_size"`
-	MaxPagesPerRun    int                                `config:"max_pages_per_run"`
+	Interval       time.Duration `config:"interval"`
+	PageSize       int           `config:"page_size"`
+	MaxPagesPerRun int           `config:"max_pages_per_run"`
+	// MaxPageBytes bounds a page body; 0: page_size × threatq.IndicatorBytes.
+	MaxPageBytes      cfgtype.ByteSize                   `config:"max_page_bytes"`
 	HTTPClientTimeout time.Duration                      `config:"http_client_timeout"`
 	SSL               *tlscommon.Config                  `config:"ssl"`
 	Proxy             httpcommon.HTTPClientProxySettings `config:",inline"`
@@ -76,6 +79,12 @@ type Retry struct {
 	WaitMin     time.Duration `config:"wait_min"`
 	WaitMax     time.Duration `config:"wait_max"`
 }
+
+// Limits of max_page_bytes.
+const (
+	minPageBytes = 64 << 10
+	maxPageBytes = 1 << 30
+)
 
 // Default returns a fresh default configuration.
 func Default() Config {
@@ -134,6 +143,9 @@ func (c *Config) Validate() error {
 	}
 	if c.PageSize < 1 || c.PageSize > 10000 {
 		add("threatqbeat.page_size must be between 1 and 10000, got %d", c.PageSize)
+	}
+	if c.MaxPageBytes != 0 && (c.MaxPageBytes < minPageBytes || c.MaxPageBytes > maxPageBytes) {
+		add("threatqbeat.max_page_bytes must be between 64KiB and 1GiB, got %d bytes (leave it out for page_size × 32KiB)", c.MaxPageBytes)
 	}
 	if c.MaxPagesPerRun < 1 {
 		add("threatqbeat.max_pages_per_run must be at least 1, got %d", c.MaxPagesPerRun)

@@ -40,6 +40,15 @@ func TestDefaults(t *testing.T) {
 	require.False(t, c.Tracer.Enabled, "tracing is off by default")
 }
 
+func TestMaxPageBytes(t *testing.T) {
+	c, err := unpack(t, minimal)
+	require.NoError(t, err)
+	require.Zero(t, c.MaxPageBytes, "unset: the client sizes it from page_size")
+	c, err = unpack(t, minimal+"max_page_bytes: 48MiB\n")
+	require.NoError(t, err)
+	require.EqualValues(t, 48<<20, c.MaxPageBytes)
+}
+
 func TestTokenURLOverride(t *testing.T) {
 	c, err := unpack(t, minimal+"token_url: https://auth.example.com/oauth/token\n")
 	require.NoError(t, err)
@@ -78,6 +87,8 @@ func TestValidate(t *testing.T) {
 		{"namespace", minimal + "data_stream.namespace: Prod-1", "data_stream.namespace"},
 		{"reference path", minimal + "reference_path: /indicators", "reference_path must contain {id}"},
 		{"retry", minimal + "retry.max_attempts: 0", "retry.max_attempts"},
+		{"page bytes small", minimal + "max_page_bytes: 1KiB", "threatqbeat.max_page_bytes must be between 64KiB and 1GiB, got 1024 bytes"},
+		{"page bytes large", minimal + "max_page_bytes: 2GiB", "threatqbeat.max_page_bytes must be between 64KiB and 1GiB"},
 		{"ssl", minimal + "ssl.verification_mode: sometimes", "verification_mode"},
 		{"tracer absolute", minimal + "tracer: {enabled: true, filename: /etc/passwd}", "must be a relative path inside the logs directory"},
 		{"tracer escapes", minimal + "tracer: {enabled: true, filename: ../../tmp/x}", "must be a relative path inside the logs directory"},

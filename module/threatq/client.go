@@ -27,6 +27,7 @@ type Options struct {
 	HTTPClient   *http.Client // must not retry on its own; New sets its redirect policy on a copy
 	PageSize     int          // default 1000
 	MaxPages     int          // pages per walk; default unlimited
+	MaxPageBytes int64        // page body limit; default DefaultMaxPageBytes(PageSize)
 	Fields       string       // the fields parameter; default DefaultFields
 	Retry        RetryPolicy
 	Logger       *logp.Logger
@@ -40,7 +41,7 @@ type Client struct {
 	base    string
 	tokens  *tokenSource
 	log     *logp.Logger
-	buffers sync.Pool // *bytes.Buffer page bodies, see Page.Release
+	buffers sync.Pool // *[]byte page bodies, see Page.Release
 }
 
 // New returns a Client.
@@ -62,6 +63,9 @@ func New(opts Options) (*Client, error) {
 	opts.TokenURL = withoutUserinfo(opts.TokenURL)
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
+	}
+	if opts.MaxPageBytes <= 0 {
+		opts.MaxPageBytes = DefaultMaxPageBytes(opts.PageSize)
 	}
 	if opts.Fields == "" {
 		opts.Fields = DefaultFields

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"time"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
@@ -14,9 +12,6 @@ import (
 
 // StartCursor is the cursor mark of a first sync.
 const StartCursor = "*"
-
-// maxPageBytes bounds a page body (a 10 000-indicator page is ~30 MB).
-const maxPageBytes = 512 << 20
 
 // Page is one answer of the collection endpoint.
 type Page struct {
@@ -31,7 +26,7 @@ type Page struct {
 	// the response body: see Release.
 	Indicators []json.RawMessage
 
-	buf *bytes.Buffer // the body, returned to the client's pool by Release
+	buf *[]byte // the body, returned to the client's pool by Release
 	c   *Client
 }
 
@@ -134,7 +129,7 @@ func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry
 		if err != nil {
 			return err
 		}
-		page, err = decodePage(buf.Bytes())
+		page, err = decodePage(*buf)
 		if err != nil {
 			c.putBuffer(buf)
 			return err
@@ -147,64 +142,6 @@ func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry
 	}
 	page.Cursor = mark
 	return page, nil
-}
-
-// get performs one authenticated GET and returns the body of a 2xx answer,
-// in a buffer of the client's pool.
-func (c *Client) get(ctx context.Context, url, token string) (*bytes.Buffer, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.opts.HTTPClient.Do(req)
-	if err != nil {
-		return nil, &transportError{fmt.Errorf("fetch page: %w", redactErr(err))}
-	}
-	defer resp.Body.Close()
-	if isRedirect(resp.StatusCode) {
-		return nil, redirectError("fetch page", resp)
-	}
-	buf := c.getBuffer(resp.ContentLength)
-	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, maxPageBytes+1)); err != nil {
-		c.putBuffer(buf)
-		return nil, &transportError{fmt.Errorf("read page: %w", err)}
-	}
-	body := buf.Bytes()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		err := &APIError{
-			Op: "fetch page", StatusCode: resp.StatusCode, Body: trimBody(body), // a copy
-			retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.opts.Now()),
-		}
-		c.putBuffer(buf)
-		return nil, err
-	}
-	if len(body) > maxPageBytes {
-		c.putBuffer(buf)
-		return nil, &APIError{Op: "fetch page", Reason: fmt.Sprintf("body larger than %d bytes", maxPageBytes)}
-	}
-	return buf, nil
-}
-
-// getBuffer returns an empty buffer from the pool with room for size bytes
-// (unknown when negative) and for bytes.Buffer.ReadFrom's last read.
-func (c *Client) getBuffer(size int64) *bytes.Buffer {
-	buf, _ := c.buffers.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	buf.Reset()
-	if size > 0 && size <= maxPageBytes {
-		buf.Grow(int(size) + bytes.MinRead)
-	}
-	return buf
-}
-
-// putBuffer returns a buffer to the pool. sync.Pool drops what stays unused
-// across garbage collections, so a large page does not pin its memory.
-func (c *Client) putBuffer(buf *bytes.Buffer) {
-	c.buffers.Put(buf)
 }
 
 // decodePage checks and decodes a 2xx body. Anything but a JSON object

@@ -116,17 +116,22 @@ func (tt *tracingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	}
 	line.Status = resp.StatusCode
 	line.RespHdr = redactHeaders(resp.Header)
-	body, rerr := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	// Only the start of the body is traced, so only that much is read
+	// ahead; the caller reads the rest (and applies its own limits).
+	head, rerr := io.ReadAll(io.LimitReader(resp.Body, maxTracedBody+1))
 	if rerr != nil {
+		resp.Body.Close()
 		line.Error = rerr.Error()
 	}
-	line.RespBody = redactBody(body, resp.Header.Get("Content-Type"))
+	line.RespBody = redactBody(head, resp.Header.Get("Content-Type"))
 	tt.t.write(line)
 	if rerr != nil {
 		return nil, rerr
 	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
 	return resp, nil
 }
 
