@@ -75,6 +75,7 @@ type goldenSettings struct {
 	Tags                  *[]string `json:"tags"`
 	URL                   *string   `json:"url"`
 	ReferencePath         *string   `json:"reference_path"`
+	MaxValueBytes         *int      `json:"max_value_bytes"`
 }
 
 func profileOf(t *testing.T, dir string) goldenProfile {
@@ -92,6 +93,9 @@ func profileOf(t *testing.T, dir string) goldenProfile {
 		t.Fatalf("%s: %v", dir, err)
 	}
 	var lines []string
+	if s.MaxValueBytes != nil {
+		p.skip = "a value cap below the binary's 32 KiB: the cap is not a setting (module/threatq/threat caps with it)"
+	}
 	if s.Expiration != nil {
 		if *s.Expiration == "" {
 			p.skip = "no expiry duration: the configuration always has one (ioc_expiration_duration must be at least 1)"

@@ -35,6 +35,17 @@ type Settings struct {
 	// "{id}" is replaced by the indicator id. Empty means
 	// "/indicators/{id}/details", the indicator page of the ThreatQ UI.
 	ReferencePath string
+	// MaxValueBytes caps string values (MaxValueBytes when 0), and 32 times
+	// as much event.original. Tests make it small.
+	MaxValueBytes int
+}
+
+// maxValueBytes is the cap of string values.
+func (s Settings) maxValueBytes() int {
+	if s.MaxValueBytes > 0 {
+		return s.MaxValueBytes
+	}
+	return MaxValueBytes
 }
 
 // Event is one mapped indicator.

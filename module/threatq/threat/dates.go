@@ -25,12 +25,12 @@ func parseThreatQTime(s string) (time.Time, error) {
 	if err != nil {
 		var err2 error
 		if t, err2 = time.Parse(time.RFC3339Nano, s); err2 != nil {
-			return time.Time{}, fmt.Errorf("%q is not a time of the form YYYY-MM-DD HH:MM:SS", s)
+			return time.Time{}, fmt.Errorf("%s is not a time of the form YYYY-MM-DD HH:MM:SS", quote(s))
 		}
 	}
 	t = t.UTC()
 	if !inDateRange(t) {
-		return time.Time{}, fmt.Errorf("%q is outside years 0000-9999", s)
+		return time.Time{}, fmt.Errorf("%s is outside years 0000-9999", quote(s))
 	}
 	return t, nil
 }

@@ -34,6 +34,7 @@ type settingsFile struct {
 	Tags                  *[]string `json:"tags"`
 	URL                   *string   `json:"url"`
 	ReferencePath         *string   `json:"reference_path"`
+	MaxValueBytes         *int      `json:"max_value_bytes"`
 }
 
 func loadSettings(t testing.TB, dir string) Settings {
@@ -67,6 +68,9 @@ func loadSettings(t testing.TB, dir string) Settings {
 	}
 	if f.ReferencePath != nil {
 		s.ReferencePath = *f.ReferencePath
+	}
+	if f.MaxValueBytes != nil {
+		s.MaxValueBytes = *f.MaxValueBytes
 	}
 	return s
 }

@@ -125,7 +125,7 @@ func (v value) long() (n int64, ok bool, err error) {
 	}
 	f, err := strconv.ParseFloat(v.text, 64)
 	if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
-		return 0, false, fmt.Errorf("%q is not a whole number", v.text)
+		return 0, false, fmt.Errorf("%s is not a whole number", quote(v.text))
 	}
 	return int64(f), true, nil
 }

@@ -183,6 +183,7 @@ func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event,
 	if preserveOriginal {
 		fields["event"].(object)["original"] = compactOriginal(raw)
 	}
+	errs.msgs = append(errs.msgs, capLongValues(fields, s.maxValueBytes())...)
 	if len(errs.msgs) > 0 {
 		fields["error"] = object{"message": errs.msgs}
 	}
@@ -199,7 +200,7 @@ func putIndicatorValue(ti, related object, hashes []string, it indicatorType, va
 	switch it.check {
 	case checkIP:
 		if addr, err := netip.ParseAddr(val); err != nil || addr.Zone() != "" {
-			errs.add("value", strconv.Quote(val)+" is not an IP address; not copied to threat.indicator.ip")
+			errs.add("value", quote(val)+" is not an IP address; not copied to threat.indicator.ip")
 			return hashes
 		}
 	case checkURL:

@@ -20,8 +20,9 @@ import (
 // int64, ...): libbeat's normalizer returns an equal event for every golden
 // case and for generated indicators. threatqbeat turns the normalization
 // off (cmd/settings.go), because it copied every event for nothing. The one
-// difference allowed is deliberate: nested objects are plain maps, which
-// the normalizer turns into mapstr.M (see object).
+// difference allowed is deliberate: nested objects (and the objects of
+// threatq.truncated's list) are plain maps, which the normalizer turns into
+// mapstr.M (see object).
 func TestEventsAreAlreadyNormalized(t *testing.T) {
 	conv := common.NewGenericEventConverter(false, logp.NewNopLogger())
 	check := func(t *testing.T, ev Event) {
@@ -57,6 +58,12 @@ func asMapstr(v any) any {
 		in = m
 	case map[string]any:
 		in = m
+	case []map[string]any: // threatq.truncated
+		out := make([]mapstr.M, len(m))
+		for i, e := range m {
+			out[i] = asMapstr(e).(mapstr.M)
+		}
+		return out
 	default:
 		return v
 	}
