@@ -38,6 +38,7 @@ type agentInputs struct {
 	log     *logp.Logger
 	health  *health              // beat-wide, for inputs without a stream reporter
 	metrics *monitoring.Registry // threatq.inputs; nil: unregistered
+	drops   *dropWatch           // beat-wide: one pipeline for every input
 
 	mu       sync.Mutex
 	ctx      context.Context // Run's; inputs stop when it ends
@@ -62,8 +63,8 @@ type agentInput struct {
 func newAgentBeater(b *beat.Beat, opts Options) *Beater {
 	log := beatLogger(b)
 	opts = opts.withDefaults(b)
-	bt := &Beater{opts: opts, log: log, health: newHealth(b.Manager), stats: map[string]*collectionStats{}}
-	bt.agent = &agentInputs{info: b.Info, opts: opts, log: log, health: bt.health, running: map[string]*agentInput{}}
+	bt := &Beater{opts: opts, log: log, health: newHealth(b.Manager), stats: map[string]*collectionStats{}, drops: newDropWatch(opts.DroppedEvents, log)}
+	bt.agent = &agentInputs{info: b.Info, opts: opts, log: log, health: bt.health, drops: bt.drops, running: map[string]*agentInput{}}
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {
 		bt.agent.metrics = subRegistry(subRegistry(reg, "threatq"), "inputs")
 	}
@@ -180,6 +181,7 @@ func (a *agentInputs) start(s *agentSpec) (*agentInput, error) {
 			r.mu.Unlock()
 		},
 		processing: s.processing(a.info, log),
+		drops:      a.drops,
 	}
 	if s.reporter != nil {
 		in.health = newHealth(s.reporter)

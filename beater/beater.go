@@ -32,6 +32,9 @@ type Options struct {
 	DataDir string
 	// LogsDir holds request traces; default path.logs.
 	LogsDir string
+	// DroppedEvents reads libbeat's output.events.dropped; default: from
+	// the beat's stats registry (nil there: drops are not watched).
+	DroppedEvents func() uint64
 }
 
 // Beater is threatqbeat's beat.Beater.
@@ -43,6 +46,7 @@ type Beater struct {
 	store   *CursorStore
 	health  *health
 	metrics *monitoring.Registry
+	drops   *dropWatch
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -93,6 +97,7 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 		cfg: cfg, opts: opts, log: log, store: store,
 		health: newHealth(b.Manager),
 		stats:  map[string]*collectionStats{},
+		drops:  newDropWatch(opts.DroppedEvents, log),
 	}
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {
 		bt.metrics = subRegistry(subRegistry(reg, "threatq"), "collections")
@@ -127,6 +132,11 @@ func (o Options) withDefaults(b *beat.Beat) Options {
 	if o.LogsDir == "" {
 		o.LogsDir = logsDir(b)
 	}
+	if o.DroppedEvents == nil {
+		if reg := b.Monitoring.StatsRegistry(); reg != nil {
+			o.DroppedEvents = outputDropped(reg)
+		}
+	}
 	return o
 }
 
@@ -154,6 +164,7 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	bt.cancel = cancel
 	bt.mu.Unlock()
 	defer cancel()
+	go bt.drops.run(ctx, dropPollEvery)
 
 	if bt.agent != nil {
 		return bt.agent.run(ctx, b)
@@ -187,7 +198,7 @@ func (bt *Beater) standaloneInput() *input {
 	return &input{
 		cfg: bt.cfg, api: bt.api, store: bt.store, log: bt.log,
 		now: bt.opts.Now, after: bt.opts.After, progress: bt.opts.Progress,
-		health: bt.health, metrics: bt.metrics,
+		health: bt.health, metrics: bt.metrics, drops: bt.drops,
 		track: func(id string, s *collectionStats) {
 			bt.mu.Lock()
 			bt.stats[id] = s

@@ -42,12 +42,16 @@ func (in *input) runCollection(ctx context.Context, pipeline beat.Pipeline, id s
 		}
 		stats.cursorMoved(in.now())
 	}, func(n int) { stats.acked.Add(uint64(n)) })
+	sink := &dropSink{collection: id, log: log, stats: stats, onDrop: func(n uint64) { in.health.set(in.key(id), dropError(n)) }}
+	if in.drops != nil {
+		tr.reportIDs(func(ids []string) { in.drops.acked(sink, ids) })
+	}
 	stats.observe(tr)
 	cc, err := in.clientConfig(tr)
 	if err == nil {
 		var client beat.Client
 		if client, err = pipeline.ConnectWith(cc); err == nil {
-			return in.loop(ctx, id, cursor, client, tr, stats)
+			return in.loop(ctx, id, cursor, client, tr, stats, sink)
 		}
 		_ = processors.Close(cc.Processing.Processor)
 	}
@@ -57,7 +61,7 @@ func (in *input) runCollection(ctx context.Context, pipeline beat.Pipeline, id s
 }
 
 // loop runs the syncs of one collection through its pipeline client.
-func (in *input) loop(ctx context.Context, id, cursor string, client beat.Client, tr *tracker, stats *collectionStats) error {
+func (in *input) loop(ctx context.Context, id, cursor string, client beat.Client, tr *tracker, stats *collectionStats, sink *dropSink) error {
 	log := in.log.With("collection", id)
 	// Close from another goroutine so a Publish blocked on a full queue is
 	// released when the beat stops. Close waits up to shutdown_timeout for
@@ -83,13 +87,16 @@ func (in *input) loop(ctx context.Context, id, cursor string, client beat.Client
 		err := w.run(ctx)
 		stats.runDurationMS.Set(in.now().Sub(start).Milliseconds())
 		stopped := ctx.Err() != nil // stopped mid-run: no verdict on the run
+		// dropped: the events the output dropped since the last verdict.
+		var dropped uint64
 		if !stopped {
 			if err != nil {
 				log.Errorw("sync run failed; the stored cursor stays at the last acknowledged page", "error", err)
 			} else {
 				stats.lastSuccess.Set(in.now().UnixMilli())
 			}
-			in.health.set(in.key(id), healthError(err, w.warning))
+			dropped = sink.take()
+			in.health.set(in.key(id), healthError(err, w.warning, dropped))
 		}
 		if in.cfg.RunOnce {
 			// Say so when events are still unacknowledged.
@@ -98,6 +105,15 @@ func (in *input) loop(ctx context.Context, id, cursor string, client beat.Client
 			}
 			if stopped {
 				return nil
+			}
+			// Acknowledgements, and so drops, may come after the verdict.
+			in.drops.poll()
+			if late := sink.take(); late > 0 {
+				dropped += late
+				in.health.set(in.key(id), healthError(err, w.warning, dropped))
+			}
+			if dropped > 0 {
+				return errors.Join(err, fmt.Errorf("collection %s: %w", id, dropError(dropped)))
 			}
 			return err
 		}
@@ -114,11 +130,19 @@ func ackListener(tr *tracker) beat.EventListener {
 	return acker.EventPrivateReporter(tr.onACK)
 }
 
-// healthError is what a run reports to health: its error, or a successful
-// run's warning (data the run delivered incompletely), or nil.
-func healthError(err error, warning string) error {
-	if err == nil && warning != "" {
+// healthError is what a run reports to health: its error, the events the
+// output dropped since the last verdict, a successful run's warning (data
+// the run delivered incompletely), or nil: a clean run.
+func healthError(err error, warning string, dropped uint64) error {
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if dropped > 0 {
+		errs = append(errs, dropError(dropped))
+	}
+	if len(errs) == 0 && warning != "" {
 		return errors.New(warning)
 	}
-	return err
+	return errors.Join(errs...)
 }

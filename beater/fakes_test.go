@@ -10,6 +10,9 @@ import (
 // is set, acknowledge them as soon as they are published.
 type fakePipeline struct {
 	autoAck bool
+	// beforeAck, if set, sees the events of every acknowledgement before
+	// the listener does (a test's output drops some of them here).
+	beforeAck func(events []beat.Event)
 
 	mu      sync.Mutex
 	clients []*fakeClient
@@ -20,7 +23,7 @@ func (p *fakePipeline) Connect() (beat.Client, error) { return p.ConnectWith(bea
 func (p *fakePipeline) ConnectWith(cfg beat.ClientConfig) (beat.Client, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c := &fakeClient{cfg: cfg, autoAck: p.autoAck}
+	c := &fakeClient{cfg: cfg, autoAck: p.autoAck, beforeAck: p.beforeAck}
 	p.clients = append(p.clients, c)
 	return c, nil
 }
@@ -49,8 +52,9 @@ func (p *fakePipeline) ackAll() {
 }
 
 type fakeClient struct {
-	cfg     beat.ClientConfig
-	autoAck bool
+	cfg       beat.ClientConfig
+	autoAck   bool
+	beforeAck func(events []beat.Event)
 
 	mu     sync.Mutex
 	events []beat.Event
@@ -83,8 +87,12 @@ func (c *fakeClient) ack(n int) {
 	if n < 0 || n > outstanding {
 		n = outstanding
 	}
+	acking := c.events[c.acked : c.acked+n]
 	c.acked += n
 	c.mu.Unlock()
+	if n > 0 && c.beforeAck != nil {
+		c.beforeAck(acking)
+	}
 	if n > 0 {
 		c.cfg.EventListener.ACKEvents(n)
 	}

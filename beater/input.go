@@ -36,6 +36,8 @@ type input struct {
 	// metrics is the parent of the per-collection registries (nil:
 	// unregistered counters).
 	metrics *monitoring.Registry
+	// drops attributes the events the output drops (nil: not watched).
+	drops *dropWatch
 	// track, if set, is told about every collection's counters.
 	track func(collection string, s *collectionStats)
 	// processing, if set, returns the processing settings (index,

@@ -19,7 +19,7 @@ import (
 
 // observedBeat builds a Beater from a complete threatqbeat: section whose
 // logs (debug level) are recorded.
-func observedBeat(t *testing.T, h *harness, yaml string) (*Beater, *beat.Beat, *observer.ObservedLogs) {
+func observedBeat(t *testing.T, h *harness, yaml string, opts Options) (*Beater, *beat.Beat, *observer.ObservedLogs) {
 	t.Helper()
 	core, logs := observer.New(zapcore.DebugLevel)
 	log, err := logp.NewZapLogger(zap.New(core))
@@ -27,7 +27,8 @@ func observedBeat(t *testing.T, h *harness, yaml string) (*Beater, *beat.Beat, *
 	raw, err := conf.NewConfigWithYAML([]byte(yaml), "test")
 	require.NoError(t, err)
 	b := &beat.Beat{Info: beat.Info{Logger: log}}
-	bt, err := NewWithOptions(b, raw, Options{DataDir: h.dataDir, LogsDir: t.TempDir()})
+	opts.DataDir, opts.LogsDir = h.dataDir, t.TempDir()
+	bt, err := NewWithOptions(b, raw, opts)
 	require.NoError(t, err)
 	return bt, b, logs
 }
@@ -49,7 +50,7 @@ func TestURLUserinfoNeverLeaves(t *testing.T) {
 	h.sim.SetCollection("c1", threatqtest.Generate(20, 1, start))
 	withUser := strings.Replace(h.sim.URL(), "http://", "http://url-user:url-pa55w0rd@", 1)
 	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\nrun_once: true\ncollections: [{id: c1}]\n", withUser)
-	bt, b, logs := observedBeat(t, h, yaml)
+	bt, b, logs := observedBeat(t, h, yaml, Options{})
 	p := &fakePipeline{autoAck: true}
 	b.Publisher = p
 	require.NoError(t, bt.Run(b))

@@ -21,6 +21,7 @@ type collectionStats struct {
 	published     *monitoring.Uint
 	rejected      *monitoring.Uint
 	acked         *monitoring.Uint
+	dropped       *monitoring.Uint // acknowledged, but dropped by the output (see dropWatch)
 	errors        *monitoring.Uint
 	retries       *monitoring.Uint
 	missingFields *monitoring.Uint
@@ -78,6 +79,7 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 		published:     monitoring.NewUint(reg, "indicators_published"),
 		rejected:      monitoring.NewUint(reg, "indicators_rejected"),
 		acked:         monitoring.NewUint(reg, "indicators_acked"),
+		dropped:       monitoring.NewUint(reg, "events_dropped"),
 		errors:        monitoring.NewUint(reg, "run_errors"),
 		retries:       monitoring.NewUint(reg, "api_retries"),
 		missingFields: monitoring.NewUint(reg, "pages_missing_sources_attributes"),
@@ -107,11 +109,11 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 
 // Counts are a collection's indicator counters.
 type Counts struct {
-	Fetched, Published, Rejected, Acked uint64
+	Fetched, Published, Rejected, Acked, Dropped uint64
 }
 
 func (s *collectionStats) counts() Counts {
-	return Counts{Fetched: s.fetched.Get(), Published: s.published.Get(), Rejected: s.rejected.Get(), Acked: s.acked.Get()}
+	return Counts{Fetched: s.fetched.Get(), Published: s.published.Get(), Rejected: s.rejected.Get(), Acked: s.acked.Get(), Dropped: s.dropped.Get()}
 }
 
 // retried counts a ThreatQ request that failed and is tried again

@@ -12,6 +12,9 @@ import (
 type tracker struct {
 	commit func(cursor string) // persists a cursor; called in order
 	onAck  func(n int)         // told how many events were acknowledged
+	// onAcked, when set, is told the document ids of every acknowledgement
+	// (see reportIDs).
+	onAcked func(ids []string)
 
 	mu      sync.Mutex
 	pending []*pageMark // begun, not yet committed, in publish order
@@ -27,9 +30,11 @@ type tracker struct {
 // pageMark travels as the private data of every event of one page.
 type pageMark struct {
 	seq       uint64
-	cursor    string // the cursor to store once the page is done
-	remaining int    // events published and not yet acknowledged
-	sealed    bool   // all events of the page were handed to the pipeline
+	cursor    string   // the cursor to store once the page is done
+	remaining int      // events published and not yet acknowledged
+	sealed    bool     // all events of the page were handed to the pipeline
+	ids       []string // document ids of the events, with reportIDs
+	next      int      // index in ids of the next event to be acknowledged
 }
 
 func newTracker(commit func(cursor string), onAck func(n int)) *tracker {
@@ -37,6 +42,11 @@ func newTracker(commit func(cursor string), onAck func(n int)) *tracker {
 	close(idle)
 	return &tracker{commit: commit, onAck: onAck, idle: idle, isIdle: true}
 }
+
+// reportIDs makes the tracker keep the document id of every event until it
+// is acknowledged, and hand the ids of every acknowledgement to fn. Call it
+// before the first page.
+func (t *tracker) reportIDs(fn func(ids []string)) { t.onAcked = fn }
 
 // begin registers a page whose completion moves the cursor to cursor.
 func (t *tracker) begin(cursor string) *pageMark {
@@ -53,9 +63,15 @@ func (t *tracker) begin(cursor string) *pageMark {
 }
 
 // add counts one event of the page about to be published.
-func (t *tracker) add(m *pageMark) {
+func (t *tracker) add(m *pageMark) { t.addID(m, "") }
+
+// addID is add for an event with document id id.
+func (t *tracker) addID(m *pageMark, id string) {
 	t.mu.Lock()
 	m.remaining++
+	if t.onAcked != nil {
+		m.ids = append(m.ids, id)
+	}
 	t.mu.Unlock()
 }
 
@@ -73,9 +89,17 @@ func (t *tracker) seal(m *pageMark) {
 // private data of the acknowledged events, in publish order.
 func (t *tracker) onACK(_ int, privates []interface{}) {
 	n := 0
+	var ids []string
+	if t.onAcked != nil {
+		ids = make([]string, 0, len(privates))
+	}
 	t.mu.Lock()
 	for _, p := range privates {
 		if m, ok := p.(*pageMark); ok {
+			if t.onAcked != nil && m.next < len(m.ids) {
+				ids = append(ids, m.ids[m.next])
+				m.next++
+			}
 			m.remaining--
 			n++
 		}
@@ -85,6 +109,9 @@ func (t *tracker) onACK(_ int, privates []interface{}) {
 	t.mu.Unlock()
 	if t.onAck != nil && n > 0 {
 		t.onAck(n)
+	}
+	if t.onAcked != nil && n > 0 {
+		t.onAcked(ids)
 	}
 	t.persist(done)
 }

@@ -170,7 +170,7 @@ func (w *worker) publishPage(page *threatq.Page) {
 				"cursor", page.Cursor, "position", i, "error", err)
 			continue
 		}
-		w.tracker.add(mark)
+		w.tracker.addID(mark, e.ID)
 		events = append(events, beat.Event{
 			Timestamp: e.Timestamp,
 			Meta:      mapstr.M{"_id": e.ID},

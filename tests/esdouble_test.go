@@ -18,8 +18,10 @@ import (
 // records every document it accepted, by _id, and can refuse a document's
 // first attempt with 429 (Elasticsearch's "too many requests").
 type bulkSink struct {
-	tooManyEvery  int // 0: never; n: every n-th new _id gets 429 first
-	tooLargeAbove int // 0: never; n: a bulk with more documents gets 413
+	tooManyEvery  int    // 0: never; n: every n-th new _id gets 429 first
+	tooLargeAbove int    // 0: never; n: a bulk with more documents gets 413
+	tooLargeID    string // a bulk holding this _id gets 413, even alone: an oversized event
+	refuseID      string // this _id gets 400 (a mapping error): not retryable
 
 	mu       sync.Mutex
 	accepted map[string]int // _id → times accepted
@@ -48,6 +50,10 @@ func (s *bulkSink) decide(a api.Action, _ []byte) int {
 	_ = json.Unmarshal(a.Meta, &meta)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.refuseID != "" && meta.ID == s.refuseID {
+		s.refused++
+		return http.StatusBadRequest
+	}
 	if _, ok := s.accepted[meta.ID]; !ok && s.tooManyEvery > 0 {
 		s.seen++
 		if s.seen%s.tooManyEvery == 0 {
@@ -74,29 +80,27 @@ func (s *bulkSink) tooLargeCount() int {
 	return s.tooLarge
 }
 
-// ServeHTTP answers 413 to bulks above tooLargeAbove documents (as
-// Elasticsearch does above http.max_content_length) and hands everything
-// else to mock-es.
+// ServeHTTP answers 413 to bulks above tooLargeAbove documents or holding
+// tooLargeID (as Elasticsearch does above http.max_content_length) and
+// hands everything else to mock-es.
 func (s *bulkSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.tooLargeAbove > 0 && r.URL.Path == "/_bulk" {
+	if (s.tooLargeAbove > 0 || s.tooLargeID != "") && r.URL.Path == "/_bulk" {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
+		plain := body
 		if r.Header.Get("Content-Encoding") == "gzip" {
 			zr, err := gzip.NewReader(bytes.NewReader(body))
-			if err == nil {
-				plain, _ := io.ReadAll(zr)
-				if bytes.Count(plain, []byte("\n"))/2 > s.tooLargeAbove {
-					s.mu.Lock()
-					s.tooLarge++
-					s.mu.Unlock()
-					w.WriteHeader(http.StatusRequestEntityTooLarge)
-					return
-				}
+			if err != nil {
+				w.WriteHeader(http.StatusBadRequest)
+				return
 			}
-		} else if bytes.Count(body, []byte("\n"))/2 > s.tooLargeAbove {
+			plain, _ = io.ReadAll(zr)
+		}
+		if (s.tooLargeAbove > 0 && bytes.Count(plain, []byte("\n"))/2 > s.tooLargeAbove) ||
+			(s.tooLargeID != "" && bytes.Contains(plain, []byte(`"_id":"`+s.tooLargeID+`"`))) {
 			s.mu.Lock()
 			s.tooLarge++
 			s.mu.Unlock()
@@ -106,6 +110,13 @@ func (s *bulkSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	s.handler.ServeHTTP(w, r)
+}
+
+// has reports whether the document with _id id was accepted.
+func (s *bulkSink) has(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted[id] > 0
 }
 
 func (s *bulkSink) distinct() int {
