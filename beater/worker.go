@@ -81,7 +81,7 @@ func (w *worker) run(ctx context.Context) error {
 	defer pages.stop()
 	p := Progress{Collection: w.collection, Incremental: !fullPass}
 	lastReport := start
-	missingWarned := false
+	missingWarned, totalInvalid := false, false
 	w.warning = ""
 	for {
 		page, err := pages.next(ctx)
@@ -93,9 +93,18 @@ func (w *worker) run(ctx context.Context) error {
 			return err
 		}
 		w.stats.pages.Inc()
-		w.stats.total.Set(page.Total)
-		p.Total = page.Total
-		p.Fetched += int64(len(page.Indicators))
+		if page.TotalInvalid {
+			if !totalInvalid {
+				w.log.Warnw("ThreatQ sent a total that is not a whole number; it is ignored (progress and the full-pass reconciliation go without it)",
+					"collection", w.collection, "cursor", page.Cursor)
+			}
+			totalInvalid = true
+		} else {
+			w.stats.total.Set(page.Total)
+			p.Total = page.Total
+		}
+		p.Fetched += int64(len(page.Indicators) + len(page.Rejected))
+		w.rejectElements(page)
 		if !missingWarned && page.LacksSourcesAndAttributes() {
 			missingWarned = true
 			w.stats.missingFields.Inc()
@@ -114,10 +123,21 @@ func (w *worker) run(ctx context.Context) error {
 	}
 	p.Elapsed, p.Done = w.now().Sub(start), true
 	w.report(p)
-	if fullPass {
+	if fullPass && !totalInvalid {
 		w.reconcile(int64(w.stats.published.Get()-published), p.Total)
 	}
 	return nil
+}
+
+// rejectElements counts and logs the elements of a page that could not be
+// decoded; the rest of the page goes on.
+func (w *worker) rejectElements(page *threatq.Page) {
+	for _, r := range page.Rejected {
+		w.stats.rejected.Inc()
+		w.log.Warnw("skipping element of data that cannot be decoded", "collection", w.collection,
+			"cursor", page.Cursor, "position", r.Position, "reason", r.Reason)
+	}
+	w.stats.fetched.Add(uint64(len(page.Rejected)))
 }
 
 // reconcile compares what a full pass published with the collection size
@@ -167,7 +187,7 @@ func (w *worker) publishPage(page *threatq.Page) {
 		if err != nil {
 			w.stats.rejected.Inc()
 			w.log.Warnw("skipping element that is not a ThreatQ indicator", "collection", w.collection,
-				"cursor", page.Cursor, "position", i, "error", err)
+				"cursor", page.Cursor, "position", page.Position(i), "error", err)
 			continue
 		}
 		w.tracker.addID(mark, e.ID)

@@ -22,9 +22,15 @@ type Page struct {
 	NextCursor string
 	// Total is the size of the whole collection as ThreatQ reports it.
 	Total int64
+	// TotalInvalid reports a total that is not a whole number: it is
+	// informational, so it is ignored (Total is 0) and the page is used.
+	TotalInvalid bool
 	// Indicators are the raw elements of data, in order. They point into
 	// the response body: see Release.
 	Indicators []json.RawMessage
+	// Rejected are the elements of data that cannot be decoded, taken out
+	// of Indicators, in order.
+	Rejected []Rejected
 
 	buf *[]byte // the body, returned to the client's pool by Release
 	c   *Client
@@ -39,6 +45,23 @@ func (p *Page) Release() {
 	}
 	p.c.putBuffer(p.buf)
 	p.buf, p.Indicators = nil, nil
+}
+
+// Rejected is an element of data that cannot be decoded.
+type Rejected struct {
+	Position int    // index in data
+	Reason   string // why it cannot be decoded
+}
+
+// Position returns the index in data of Indicators[i].
+func (p *Page) Position(i int) int {
+	for _, r := range p.Rejected {
+		if r.Position > i {
+			break
+		}
+		i++
+	}
+	return i
 }
 
 // LacksSourcesAndAttributes reports a page with indicators none of which
@@ -94,7 +117,7 @@ func (w *Walk) Next(ctx context.Context) (*Page, error) {
 		return nil, fmt.Errorf("collection %s: %w", w.collection, err)
 	}
 	w.pages++
-	if len(p.Indicators) == 0 {
+	if len(p.Indicators) == 0 && len(p.Rejected) == 0 {
 		w.last = true
 		p.Release()
 		return nil, ErrNoMorePages
@@ -115,7 +138,7 @@ func (w *Walk) Next(ctx context.Context) (*Page, error) {
 
 // rawPage is the JSON envelope of a page.
 type rawPage struct {
-	Total          *int64          `json:"total"`
+	Total          json.RawMessage `json:"total"`
 	Data           json.RawMessage `json:"data"`
 	NextCursorMark string          `json:"nextCursorMark"`
 	Errors         json.RawMessage `json:"errors"`
@@ -150,15 +173,21 @@ func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry
 // envelope without copying; encoding/json decodes (and explains) the rest.
 func decodePage(body []byte) (*Page, error) {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && trimmed[0] == '{' && jsonscan.Valid(trimmed) {
-		if p, ok := scanPage(trimmed); ok {
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		if jsonscan.Valid(trimmed) {
+			if p, ok := scanPage(trimmed); ok {
+				return p, nil
+			}
+		} else if p, ok := scanDeepPage(trimmed); ok {
 			return p, nil
 		}
 	}
 	return decodePageGeneral(body)
 }
 
-// decodePageGeneral is decodePage with encoding/json alone.
+// decodePageGeneral is decodePage with encoding/json alone, but for a page
+// whose only fault is an element nested deeper than encoding/json allows,
+// which both decoders hand to scanDeepPage.
 func decodePageGeneral(body []byte) (*Page, error) {
 	bad := func(reason string) error {
 		return &APIError{Op: "decode page", Reason: reason, Body: trimBody(body)}
@@ -166,6 +195,11 @@ func decodePageGeneral(body []byte) (*Page, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return nil, bad("response is not a JSON object")
+	}
+	if !jsonscan.Valid(trimmed) {
+		if p, ok := scanDeepPage(trimmed); ok {
+			return p, nil
+		}
 	}
 	var rp rawPage
 	if err := json.Unmarshal(trimmed, &rp); err != nil {
@@ -175,9 +209,7 @@ func decodePageGeneral(body []byte) (*Page, error) {
 		return nil, bad("ThreatQ returned errors")
 	}
 	p := &Page{NextCursor: rp.NextCursorMark}
-	if rp.Total != nil {
-		p.Total = *rp.Total
-	}
+	p.Total, p.TotalInvalid = parseTotal(rp.Total)
 	data := bytes.TrimSpace(rp.Data)
 	switch {
 	case len(data) == 0:

@@ -3,6 +3,7 @@ package threatq
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -51,15 +52,7 @@ func scanPage(body []byte) (p *Page, ok bool) {
 		// duplicate winning; so does this.
 		switch {
 		case equalFold(key, "total"):
-			if string(v) == "null" {
-				p.Total = 0 // as encoding/json sets a *int64 to nil
-				break
-			}
-			n, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil {
-				return nil, false
-			}
-			p.Total = n
+			p.Total, p.TotalInvalid = parseTotal(v)
 		case equalFold(key, "data"):
 			data, hasData = v, true
 		case equalFold(key, "nextCursorMark"):
@@ -98,6 +91,45 @@ func scanPage(body []byte) (p *Page, ok bool) {
 		}
 	default:
 		return nil, false
+	}
+	return p, true
+}
+
+// parseTotal reads the total member: a whole number, or null or absent
+// (0); anything else is invalid, and ignored.
+func parseTotal(v []byte) (total int64, invalid bool) {
+	if len(v) == 0 || string(v) == "null" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, true
+	}
+	return n, false
+}
+
+// scanDeepPage decodes a page that jsonscan.Valid refused only because
+// elements of data are nested deeper than encoding/json allows (10 000
+// levels): those elements are taken out into Rejected, the others kept.
+// ok is false for any other fault, which then fails the page.
+func scanDeepPage(body []byte) (p *Page, ok bool) {
+	if !jsonscan.ValidAnyDepth(body) {
+		return nil, false
+	}
+	if p, ok = scanPage(body); !ok {
+		return nil, false
+	}
+	kept := p.Indicators[:0]
+	for i, e := range p.Indicators {
+		if jsonscan.Valid(e) {
+			kept = append(kept, e)
+			continue
+		}
+		p.Rejected = append(p.Rejected, Rejected{Position: i, Reason: fmt.Sprintf("nested deeper than %d levels", jsonscan.MaxDepth)})
+	}
+	p.Indicators = kept
+	if len(p.Rejected) == 0 {
+		return nil, false // too deep outside data
 	}
 	return p, true
 }

@@ -96,6 +96,8 @@ func requireSameDecoding(t *testing.T, body []byte) {
 	}
 	require.NoError(t, gotErr)
 	require.Equal(t, want.Total, got.Total)
+	require.Equal(t, want.TotalInvalid, got.TotalInvalid)
+	require.Equal(t, want.Rejected, got.Rejected)
 	require.Equal(t, want.NextCursor, got.NextCursor)
 	require.Equal(t, len(want.Indicators), len(got.Indicators))
 	for i := range want.Indicators {

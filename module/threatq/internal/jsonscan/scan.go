@@ -7,8 +7,8 @@ package jsonscan
 
 import "encoding/binary"
 
-// maxDepth is encoding/json's nesting limit.
-const maxDepth = 10000
+// MaxDepth is encoding/json's nesting limit, which Valid applies.
+const MaxDepth = 10000
 
 // plain marks the bytes that may appear in a string without ending it or
 // starting an escape: not '"', not '\\', not a control character.
@@ -80,7 +80,7 @@ func (v *validator) literal(word string) bool {
 }
 
 func (v *validator) object() bool {
-	if v.depth++; v.depth > maxDepth {
+	if v.depth++; v.depth > MaxDepth {
 		return false
 	}
 	v.i++ // '{'
@@ -122,7 +122,7 @@ func (v *validator) object() bool {
 }
 
 func (v *validator) array() bool {
-	if v.depth++; v.depth > maxDepth {
+	if v.depth++; v.depth > MaxDepth {
 		return false
 	}
 	v.i++ // '['
@@ -387,4 +387,89 @@ func EachElement(arr []byte, fn func(e []byte) bool) bool {
 		}
 		i++ // ','
 	}
+}
+
+// ValidAnyDepth is Valid without the nesting limit: it accepts a value
+// nested deeper than encoding/json allows, and checks it without recursion
+// (one byte of memory per level). A page whose only fault is one element
+// nested too deep is taken apart with it, the element alone rejected.
+func ValidAnyDepth(b []byte) bool {
+	v := validator{b: b}
+	var open []byte // the containers around the current position
+	for {
+		// A value starts here.
+		v.ws()
+		if v.i >= len(v.b) {
+			return false
+		}
+		switch c := v.b[v.i]; c {
+		case '{', '[':
+			v.i++
+			v.ws()
+			if v.i < len(v.b) && v.b[v.i] == c+2 { // '}' or ']'
+				v.i++
+				break
+			}
+			open = append(open, c)
+			if c == '{' && !v.member() {
+				return false
+			}
+			continue
+		default:
+			if !v.scalar() {
+				return false
+			}
+		}
+		// A value ended: close containers, or go on to the next element.
+		for {
+			v.ws()
+			if len(open) == 0 {
+				return v.i == len(v.b)
+			}
+			if v.i >= len(v.b) {
+				return false
+			}
+			top, c := open[len(open)-1], v.b[v.i]
+			v.i++
+			if c == top+2 {
+				open = open[:len(open)-1]
+				continue
+			}
+			if c != ',' || top == '{' && !v.member() {
+				return false
+			}
+			break
+		}
+	}
+}
+
+// member checks a member name and its colon, leaving the value next.
+func (v *validator) member() bool {
+	v.ws()
+	if v.i >= len(v.b) || v.b[v.i] != '"' || !v.str() {
+		return false
+	}
+	v.ws()
+	if v.i >= len(v.b) || v.b[v.i] != ':' {
+		return false
+	}
+	v.i++
+	return true
+}
+
+// scalar checks a string, number or literal.
+func (v *validator) scalar() bool {
+	switch c := v.b[v.i]; {
+	case c == '"':
+		return v.str()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return v.number()
+	case c == 't':
+		return v.literal("true")
+	case c == 'f':
+		return v.literal("false")
+	case c == 'n':
+		return v.literal("null")
+	}
+	return false
 }
