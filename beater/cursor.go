@@ -1,12 +1,15 @@
 package beater
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // cursorFileVersion is the format version of cursor files.
@@ -22,10 +25,14 @@ type CursorStore struct {
 
 // cursorFile is the on-disk form of a collection cursor.
 type cursorFile struct {
-	Version    int       `json:"version"`
-	Collection string    `json:"collection"`
-	Cursor     string    `json:"cursor"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	Version    int    `json:"version"`
+	Collection string `json:"collection"`
+	Cursor     string `json:"cursor"`
+	// CursorBase64 holds the cursor's bytes when they are not valid UTF-8,
+	// which a JSON string cannot carry: Cursor then shows them with
+	// U+FFFD, and Load uses these.
+	CursorBase64 string    `json:"cursor_base64,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // ErrCorruptCursor reports a cursor file that cannot be read. The recovery
@@ -34,10 +41,24 @@ type cursorFile struct {
 // deterministic.
 var ErrCorruptCursor = errors.New("corrupt cursor file")
 
+// tempPattern names the temporary files of writeFileAtomic.
+const tempPattern = ".cursor-*.tmp"
+
 // NewCursorStore returns a store in dir, creating it (mode 0700) if needed.
+// Temporary files a crash left behind (between writing and renaming) are
+// removed: the cursor files themselves are whole, old or new.
 func NewCursorStore(dir string, now func() time.Time) (*CursorStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create cursor directory: %w", err)
+	}
+	left, err := filepath.Glob(filepath.Join(dir, tempPattern))
+	if err != nil {
+		return nil, fmt.Errorf("list leftover cursor files: %w", err)
+	}
+	for _, f := range left {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("remove leftover cursor file: %w", err)
+		}
 	}
 	return &CursorStore{dir: dir, now: now}, nil
 }
@@ -58,15 +79,28 @@ func (s *CursorStore) Load(collection string) (string, error) {
 		return "", fmt.Errorf("read cursor of collection %s: %w", collection, err)
 	}
 	var f cursorFile
+	corrupt := fmt.Errorf("%w %s: delete it to sync collection %s again from the start", ErrCorruptCursor, path, collection)
 	if err := json.Unmarshal(b, &f); err != nil || f.Version != cursorFileVersion || f.Collection != collection || f.Cursor == "" {
-		return "", fmt.Errorf("%w %s: delete it to sync collection %s again from the start", ErrCorruptCursor, path, collection)
+		return "", corrupt
+	}
+	if f.CursorBase64 != "" {
+		raw, err := base64.StdEncoding.DecodeString(f.CursorBase64)
+		if err != nil || len(raw) == 0 {
+			return "", corrupt
+		}
+		return string(raw), nil
 	}
 	return f.Cursor, nil
 }
 
 // Save stores the cursor of a collection atomically.
 func (s *CursorStore) Save(collection, cursor string) error {
-	b, err := json.Marshal(cursorFile{Version: cursorFileVersion, Collection: collection, Cursor: cursor, UpdatedAt: s.now().UTC()})
+	f := cursorFile{Version: cursorFileVersion, Collection: collection, Cursor: cursor, UpdatedAt: s.now().UTC()}
+	if !utf8.ValidString(cursor) {
+		f.Cursor = strings.ToValidUTF8(cursor, "\uFFFD")
+		f.CursorBase64 = base64.StdEncoding.EncodeToString([]byte(cursor))
+	}
+	b, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("encode cursor of collection %s: %w", collection, err)
 	}
@@ -80,7 +114,7 @@ func (s *CursorStore) Save(collection, cursor string) error {
 // syncs it and renames it to path, so a crash leaves the old or the new
 // content, never a torn file.
 func writeFileAtomic(dir, path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(dir, ".cursor-*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return err
 	}

@@ -131,8 +131,9 @@ func (c *Config) Validate() error {
 		switch {
 		case strings.TrimSpace(col.ID) == "":
 			add("threatqbeat.collections[%d].id is required", i)
-		case strings.ContainsAny(col.ID, "/?#% "):
-			add("threatqbeat.collections[%d].id %q must be a collection hash without /?#%% or spaces", i, col.ID)
+		case !validCollectionID(col.ID):
+			add("threatqbeat.collections[%d].id %s must be a collection hash: 1 to %d letters, digits, '-' or '_' (the id in the collection's URL in ThreatQ)",
+				i, quoteID(col.ID), maxCollectionID)
 		case seen[col.ID]:
 			add("threatqbeat.collections[%d].id %q is listed twice", i, col.ID)
 		}
@@ -178,6 +179,34 @@ func (c *Config) Validate() error {
 		add("threatqbeat.shutdown_timeout must not be negative")
 	}
 	return errors.Join(errs...)
+}
+
+// maxCollectionID is the longest collection id: it names the cursor file
+// (cursor-<id>.json, well under the 255 bytes of a file name) and a metrics
+// registry.
+const maxCollectionID = 128
+
+// validCollectionID reports an id of 1 to maxCollectionID ASCII letters,
+// digits, '-' and '_': safe as a URL path segment, a file name and a
+// metrics name (no '.', which would also nest registries).
+func validCollectionID(id string) bool {
+	if len(id) == 0 || len(id) > maxCollectionID {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteID quotes a collection id for a message, cut after 40 characters.
+func quoteID(id string) string {
+	if r := []rune(id); len(r) > 40 {
+		return fmt.Sprintf("%q (%d characters)", string(r[:40])+"…", len(r))
+	}
+	return fmt.Sprintf("%q", id)
 }
 
 // Expiration returns the parsed ioc_expiration_duration.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +50,13 @@ func TestMaxPageBytes(t *testing.T) {
 	require.EqualValues(t, 48<<20, c.MaxPageBytes)
 }
 
+func TestCollectionIDs(t *testing.T) {
+	for _, id := range []string{"3a6a5c1f0e2b4d9c8f7e6d5c4b3a2918", "col-e2e", "C_1", strings.Repeat("f", 128)} {
+		_, err := unpack(t, minimal+"collections: [{id: "+id+"}]\n")
+		require.NoError(t, err, id)
+	}
+}
+
 func TestTokenURLOverride(t *testing.T) {
 	c, err := unpack(t, minimal+"token_url: https://auth.example.com/oauth/token\n")
 	require.NoError(t, err)
@@ -75,6 +83,10 @@ func TestValidate(t *testing.T) {
 		{"empty collection id", minimal + "collections: [{id: ''}]", "collections[0].id is required"},
 		{"duplicate collection", minimal + "collections: [{id: a}, {id: a}]", "listed twice"},
 		{"collection with slash", minimal + "collections: [{id: 'a/b'}]", "must be a collection hash"},
+		{"collection dot", minimal + "collections: [{id: '.'}]", `threatqbeat.collections[0].id "." must be a collection hash: 1 to 128 letters, digits, '-' or '_'`},
+		{"collection dot dot", minimal + "collections: [{id: abc}, {id: '..'}]", `threatqbeat.collections[1].id ".." must be a collection hash`},
+		{"collection with dots", minimal + "collections: [{id: 'a.b'}]", `threatqbeat.collections[0].id "a.b" must be a collection hash`},
+		{"collection too long", minimal + "collections: [{id: " + strings.Repeat("a", 300) + "}]", `threatqbeat.collections[0].id "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…" (300 characters) must be a collection hash: 1 to 128`},
 		{"expiration seconds", minimal + "ioc_expiration_duration: 30s", "ioc_expiration_duration \"30s\" is invalid: use a whole number of at least 1 followed by d (days), h (hours) or m (minutes)"},
 		{"expiration fraction", minimal + "ioc_expiration_duration: 1.5d", "ioc_expiration_duration"},
 		{"expiration no number", minimal + "ioc_expiration_duration: d", "ioc_expiration_duration"},

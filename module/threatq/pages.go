@@ -140,7 +140,7 @@ func (w *Walk) Next(ctx context.Context) (*Page, error) {
 type rawPage struct {
 	Total          json.RawMessage `json:"total"`
 	Data           json.RawMessage `json:"data"`
-	NextCursorMark string          `json:"nextCursorMark"`
+	NextCursorMark json.RawMessage `json:"nextCursorMark"`
 	Errors         json.RawMessage `json:"errors"`
 }
 
@@ -208,7 +208,11 @@ func decodePageGeneral(body []byte) (*Page, error) {
 	if len(rp.Errors) > 0 && string(rp.Errors) != "null" {
 		return nil, bad("ThreatQ returned errors")
 	}
-	p := &Page{NextCursor: rp.NextCursorMark}
+	mark, ok := decodeMark(bytes.TrimSpace(rp.NextCursorMark))
+	if !ok {
+		return nil, bad("nextCursorMark is not a string")
+	}
+	p := &Page{NextCursor: mark}
 	p.Total, p.TotalInvalid = parseTotal(rp.Total)
 	data := bytes.TrimSpace(rp.Data)
 	switch {

@@ -61,7 +61,7 @@ func scanPage(body []byte) (p *Page, ok bool) {
 			}
 			mark, simple := (&scanner{b: v}).str()
 			if !simple {
-				return nil, false
+				return nil, false // decodeMark, in the general decoder
 			}
 			p.NextCursor = string(mark)
 		case equalFold(key, "errors"):
@@ -93,6 +93,49 @@ func scanPage(body []byte) (p *Page, ok bool) {
 		return nil, false
 	}
 	return p, true
+}
+
+// decodeMark reads the nextCursorMark member: a string, or null or absent
+// (""). Its bytes are kept exactly, including those that are not valid
+// UTF-8 (encoding/json would replace them with U+FFFD), so that the mark
+// is sent back as ThreatQ wrote it. ok is false for any other JSON kind.
+func decodeMark(v []byte) (mark string, ok bool) {
+	if len(v) == 0 || string(v) == "null" {
+		return "", true
+	}
+	if v[0] != '"' {
+		return "", false
+	}
+	content := v[1 : len(v)-1]
+	if bytes.IndexByte(content, '\\') < 0 {
+		return string(content), true
+	}
+	// Unescape the valid stretches with encoding/json; bytes that are not
+	// UTF-8 are copied as they are (they never sit inside an escape).
+	var out []byte
+	for len(content) > 0 {
+		n := 0
+		for n < len(content) {
+			r, size := utf8.DecodeRune(content[n:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			n += size
+		}
+		if n > 0 {
+			var s string
+			if err := json.Unmarshal(append(append([]byte{'"'}, content[:n]...), '"'), &s); err != nil {
+				return "", false
+			}
+			out = append(out, s...)
+		}
+		if n < len(content) {
+			out = append(out, content[n])
+			n++
+		}
+		content = content[n:]
+	}
+	return string(out), true
 }
 
 // parseTotal reads the total member: a whole number, or null or absent
