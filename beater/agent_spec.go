@@ -75,7 +75,7 @@ func parseAgentInput(c *reload.ConfigWithMeta, log *logp.Logger) (*agentSpec, er
 		return nil, fmt.Errorf("read input configuration: %w", err)
 	}
 	// Error messages name the keys as in the threatqbeat: section.
-	if err := full.Unpack(&s.cfg); err != nil {
+	if s.cfg, err = config.Unpack(full, agentStream{}); err != nil {
 		return nil, fmt.Errorf("invalid ThreatQ input: %w", err)
 	}
 	if full.HasField("index") {

@@ -68,8 +68,8 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 	if b.Manager != nil && b.Manager.Enabled() {
 		return newAgentBeater(b, opts), nil
 	}
-	cfg := config.Default()
-	if err := raw.Unpack(&cfg); err != nil {
+	cfg, err := config.Unpack(raw)
+	if err != nil {
 		return nil, fmt.Errorf("read threatqbeat configuration: %w", err)
 	}
 	log := beatLogger(b)

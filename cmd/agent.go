@@ -33,7 +33,7 @@ const AgentInputType = "threatq"
 
 // unitOnlyKeys are the keys of an input unit that describe the unit itself;
 // every other key of the unit is a default for each of its streams.
-var unitOnlyKeys = []string{"id", "type", "name", "revision", "use_output", "meta", "data_stream", "processors", "streams", "package", "policy"}
+var unitOnlyKeys = []string{"id", "type", "name", "revision", "use_output", "meta", "data_stream", "processors", "streams", "package", "policy", "package_policy_id"}
 
 // registerAgent makes libbeat's Agent manager available (the import's
 // init) and gives it the unit transform.

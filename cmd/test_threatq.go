@@ -45,8 +45,8 @@ no cursor: a running threatqbeat is not affected.`,
 			}
 			raw, err := b.BeatConfig()
 			if err == nil {
-				cfg := config.Default()
-				if err = raw.Unpack(&cfg); err == nil {
+				var cfg config.Config
+				if cfg, err = config.Unpack(raw); err == nil {
 					ctx, cancel := context.WithTimeout(context.Background(), timeout)
 					defer cancel()
 					err = testThreatQ(ctx, cmd.OutOrStdout(), cfg, nil)
