@@ -57,6 +57,11 @@ func (p Progress) Rate() float64 {
 }
 
 func (p Progress) String() string {
+	if p.Incremental && p.Fetched == 0 {
+		// ThreatQ answered the stored cursor with an empty page, which
+		// the walk does not hand over: the collection's size is not known.
+		return fmt.Sprintf("collection %s: no new or updated indicators since the stored cursor", p.Collection)
+	}
 	if p.Incremental {
 		return fmt.Sprintf("collection %s: %s new or updated indicators (the collection holds %s), %s/s",
 			p.Collection, thousands(p.Fetched), thousands(p.Total), thousands(int64(p.Rate())))
@@ -155,7 +160,12 @@ func (w *worker) reconcile(published, total int64) {
 
 func (w *worker) report(p Progress) {
 	if p.Done {
-		w.log.Infow(p.String()+": run complete", "collection", w.collection, "fetched", p.Fetched, "total", p.Total, "seconds", p.Elapsed.Seconds())
+		// w.log names the collection already.
+		fields := []any{"fetched", p.Fetched, "seconds", p.Elapsed.Seconds()}
+		if !p.Incremental || p.Fetched > 0 {
+			fields = append(fields, "total", p.Total)
+		}
+		w.log.Infow(p.String()+": run complete", fields...)
 	} else {
 		w.log.Info(p.String())
 	}
