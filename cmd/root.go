@@ -15,6 +15,7 @@ func NewRootCommand() *cmd.BeatsRootCmd {
 	es.addSetupFlags(root)
 	es.addExportCommands(root)
 	root.TestCmd.AddCommand(newTestThreatQCommand(es.settings)) // test_threatq.go
+	replaceKeystoreCommands(root, es.settings)                  // keystore.go: no terminal, no panic
 	registerAgent(root)                                         // agent.go: Elastic Agent unit transform
 	return root
 }

@@ -76,3 +76,50 @@ func TestKeystoreSecretCanBeReplaced(t *testing.T) {
 		keystoreAdd{"the-old-secret", []string{"keystore", "add", "THREATQ_CLIENT_SECRET", "--stdin"}},
 		keystoreAdd{secret, []string{"keystore", "add", "THREATQ_CLIENT_SECRET", "--force", "--stdin"}})
 }
+
+// TestKeystoreAddWithoutTerminal: `keystore add` from a script (standard
+// input a pipe) never panics: it says to pass the value with --stdin, for a
+// new key and for an existing one, and --stdin works.
+func TestKeystoreAddWithoutTerminal(t *testing.T) {
+	b := newBeat(t, "output.console.enabled: true\n")
+	ctx := timeout(t, time.Minute)
+	run := func(stdin string, args ...string) (string, error) {
+		cmd := b.command(ctx, args...)
+		cmd.Stdin = strings.NewReader(stdin)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	noPanic := func(out string) {
+		t.Helper()
+		for _, bad := range []string{"panic", "goroutine ", "inappropriate ioctl", "Usage:"} {
+			if strings.Contains(out, bad) {
+				t.Fatalf("output contains %q:\n%s", bad, out)
+			}
+		}
+	}
+	if out, err := run("", "keystore", "create"); err != nil {
+		t.Fatalf("keystore create: %v\n%s", err, out)
+	}
+	out, err := run("", "keystore", "add", "THREATQ_CLIENT_SECRET")
+	noPanic(out)
+	if err == nil || !strings.Contains(out, "standard input is not a terminal") || !strings.Contains(out, "keystore add THREATQ_CLIENT_SECRET --stdin") {
+		t.Fatalf("keystore add of a new key without a terminal: %v\n%s", err, out)
+	}
+	if out, err := run("first", "keystore", "add", "THREATQ_CLIENT_SECRET", "--stdin"); err != nil {
+		t.Fatalf("keystore add --stdin: %v\n%s", err, out)
+	}
+	out, err = run("y\n", "keystore", "add", "THREATQ_CLIENT_SECRET")
+	noPanic(out)
+	if err == nil || !strings.Contains(out, "--stdin") {
+		t.Fatalf("keystore add of an existing key without a terminal: %v\n%s", err, out)
+	}
+	out, err = run("", "keystore", "create")
+	noPanic(out)
+	if err == nil || !strings.Contains(out, "--force") {
+		t.Fatalf("keystore create over an existing keystore without a terminal: %v\n%s", err, out)
+	}
+	out, err = run("", "keystore", "list")
+	if err != nil || !strings.Contains(out, "THREATQ_CLIENT_SECRET") {
+		t.Fatalf("keystore list: %v\n%s", err, out)
+	}
+}
