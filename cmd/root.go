@@ -17,5 +17,6 @@ func NewRootCommand() *cmd.BeatsRootCmd {
 	root.TestCmd.AddCommand(newTestThreatQCommand(es.settings)) // test_threatq.go
 	replaceKeystoreCommands(root, es.settings)                  // keystore.go: no terminal, no panic
 	registerAgent(root)                                         // agent.go: Elastic Agent unit transform
+	describeCommands(root)                                      // help.go
 	return root
 }
