@@ -24,28 +24,41 @@ import (
 const demoCollection = "demo-collection"
 
 func newDemoCommand() *cobra.Command {
-	var n int
+	var n, port int
 	var out string
+	var serve bool
 	c := &cobra.Command{
 		Use:   "demo",
-		Short: "Sync a built-in ThreatQ simulator into ./demo-output (no ThreatQ, no Elasticsearch needed)",
+		Short: "Sync a built-in ThreatQ simulator into ./demo-output (no ThreatQ, no Elasticsearch needed); --serve runs the simulator alone",
 		Long: `demo starts the built-in ThreatQ API simulator on a loopback port with generated
 indicators, runs one full sync of it with the real pipeline into NDJSON files under
 ./demo-output (or into Elasticsearch when -E output.elasticsearch.hosts=... is given),
-shows progress and prints a summary.`,
+shows progress and prints a summary. The files of an earlier demo in the output
+directory are removed first.
+
+demo --serve only starts the simulator, on 127.0.0.1:--port, prints its URL, client
+credentials and a configuration for it, and serves until Ctrl-C: try "test threatq",
+"run" and your own configuration against it.`,
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if n < 1 {
+				return errors.New("demo: --indicators must be at least 1")
+			}
+			if serve {
+				return serveSimulator(cmd.OutOrStdout(), n, port, interrupted())
+			}
 			return runDemo(cmd.OutOrStdout(), n, out)
 		},
 	}
 	c.Flags().IntVar(&n, "indicators", 3000, "number of generated indicators")
 	c.Flags().StringVar(&out, "output-dir", "demo-output", "directory for the NDJSON output")
+	c.Flags().BoolVar(&serve, "serve", false, "only run the ThreatQ simulator, until Ctrl-C, and print a configuration for it")
+	c.Flags().IntVar(&port, "port", defaultServePort, "loopback port of the simulator with --serve (0: any free port)")
 	return c
 }
 
 func runDemo(stdout io.Writer, n int, outDir string) error {
-	if n < 1 {
-		return errors.New("demo: --indicators must be at least 1")
-	}
 	sim := threatqtest.New(threatqtest.Options{})
 	defer sim.Close()
 	sim.SetCollection(demoCollection, threatqtest.Generate(n, 1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
@@ -59,9 +72,9 @@ func runDemo(stdout io.Writer, n int, outDir string) error {
 	if err != nil {
 		return fmt.Errorf("demo: resolve output directory: %w", err)
 	}
-	toES := overridesHave("output.elasticsearch")
+	toFile := !overridesHave("output")
 	cfgPath := filepath.Join(home, Name+".yml")
-	if err := os.WriteFile(cfgPath, []byte(demoConfig(sim.URL(), outDir, toES)), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(demoConfig(sim.URL(), outDir, toFile)), 0o600); err != nil {
 		return fmt.Errorf("demo: write config: %w", err)
 	}
 	if err := setFlagIfUnset("c", cfgPath); err != nil {
@@ -72,11 +85,22 @@ func runDemo(stdout io.Writer, n int, outDir string) error {
 	}
 
 	target := outDir
-	if toES {
-		target = "Elasticsearch"
+	if toFile {
+		removed, err := removeEarlierOutput(outDir)
+		if err != nil {
+			return err
+		}
+		if removed > 0 {
+			fmt.Fprintf(stdout, "threatqbeat demo: removed %d file(s) of an earlier demo from %s\n", removed, outDir)
+		}
+	} else {
+		target = "the configured output"
 	}
 	fmt.Fprintf(stdout, "threatqbeat demo: simulator at %s serving %d indicators; writing to %s\n", sim.URL(), n, target)
 	var bt *beater.Beater
+	stopped := interrupted()
+	watch := &outputWatch{out: stdout, done: make(chan struct{})}
+	defer watch.stop()
 	start := time.Now()
 	creator := func(b *beat.Beat, cfg *conf.C) (beat.Beater, error) {
 		var err error
@@ -84,15 +108,22 @@ func runDemo(stdout io.Writer, n int, outDir string) error {
 			DataDir:  filepath.Join(home, "data", "threatq"),
 			Progress: func(p beater.Progress) { fmt.Fprintln(stdout, "  "+p.String()) },
 		})
-		return bt, err
+		if err != nil {
+			return nil, err
+		}
+		watch.start(b, func() (beater.Counts, bool) { return bt.Counts(demoCollection) })
+		return stoppable{bt, stopped}, nil
 	}
-	if err := instance.Run(Settings(), creator); err != nil {
-		return fmt.Errorf("demo: %w", err)
+	runErr := instance.Run(Settings(), creator)
+	watch.stop()
+	if sig := stopped.signal(); sig != nil {
+		c, _ := countsOf(bt)
+		return fmt.Errorf("demo: stopped by %s with %d of %d events acknowledged by the output", signalName(sig), c.Acked, c.Published)
 	}
-	if bt == nil {
-		return errors.New("demo: the beat did not start")
+	if runErr != nil {
+		return fmt.Errorf("demo: %w", runErr)
 	}
-	c, ok := bt.Counts(demoCollection)
+	c, ok := countsOf(bt)
 	if !ok {
 		return errors.New("demo: the collection was not synced")
 	}
@@ -104,8 +135,34 @@ func runDemo(stdout io.Writer, n int, outDir string) error {
 	return nil
 }
 
-// demoConfig is the configuration the demo runs with.
-func demoConfig(url, outDir string, toES bool) string {
+// stoppable is the demo's beat: a run stopped by Ctrl-C or SIGTERM ends
+// without an error of its own, so that the demo says in one line why it
+// stopped (libbeat would print "Exiting: <error>" first).
+type stoppable struct {
+	*beater.Beater
+	stopped *signalSeen
+}
+
+func (s stoppable) Run(b *beat.Beat) error {
+	err := s.Beater.Run(b)
+	if s.stopped.signal() != nil {
+		return nil
+	}
+	return err
+}
+
+// countsOf returns the demo collection's counters, if the beat started.
+func countsOf(bt *beater.Beater) (beater.Counts, bool) {
+	if bt == nil {
+		return beater.Counts{}, false
+	}
+	return bt.Counts(demoCollection)
+}
+
+// demoConfig is the configuration the demo runs with: into outDir unless
+// an output is given with -E. A stopped demo waits little for
+// acknowledgements.
+func demoConfig(url, outDir string, toFile bool) string {
 	s := fmt.Sprintf(`threatqbeat:
   url: %q
   client_id: test
@@ -113,13 +170,14 @@ func demoConfig(url, outDir string, toES bool) string {
   collections: [{id: %s}]
   page_size: 500
   run_once: true
+  shutdown_timeout: 2s
 logging.level: warning
 logging.to_files: true
 logging.to_stderr: false
 queue.mem.flush.timeout: 0s
 `, url, demoCollection)
-	if !toES {
-		s += fmt.Sprintf("output.file:\n  path: %q\n  filename: threatqbeat\n", outDir)
+	if toFile {
+		s += fmt.Sprintf("output.file:\n  path: %q\n  filename: %s\n", outDir, Name)
 	}
 	return s
 }

@@ -5,13 +5,16 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -50,6 +53,8 @@ type Options struct {
 	// header does not allow application/json (Elastic's mock requires
 	// "Accept: application/json").
 	RequireAcceptJSON bool
+	// Port is the loopback port to listen on; 0 picks a free one.
+	Port int
 }
 
 // Server is a running ThreatQ API simulator. All methods are safe for
@@ -99,7 +104,7 @@ func New(opts Options) *Server {
 	}
 	s.bufPool.New = func() any { return bufio.NewWriterSize(nil, writeBufferSize) }
 
-	l, err := listenLoopback()
+	l, err := listenLoopback(opts.Port)
 	if err != nil {
 		panic(fmt.Errorf("threatqtest: %w", err))
 	}
@@ -134,14 +139,15 @@ func New(opts Options) *Server {
 	return s
 }
 
-// listenLoopback listens on a random port of 127.0.0.1, or of ::1 when the
-// machine has no IPv4 loopback. It never binds all interfaces.
-func listenLoopback() (net.Listener, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err == nil {
-		return l, nil
+// listenLoopback listens on port (0: a random one) of 127.0.0.1, or of ::1
+// when the machine has no IPv4 loopback. It never binds all interfaces.
+func listenLoopback(port int) (net.Listener, error) {
+	p := strconv.Itoa(port)
+	l, err := net.Listen("tcp", "127.0.0.1:"+p)
+	if err == nil || errors.Is(err, syscall.EADDRINUSE) {
+		return l, err
 	}
-	l, err6 := net.Listen("tcp", "[::1]:0")
+	l, err6 := net.Listen("tcp", "[::1]:"+p)
 	if err6 != nil {
 		return nil, fmt.Errorf("listen on loopback: %w (IPv6: %w)", err, err6)
 	}
