@@ -111,9 +111,11 @@ func Demo() error {
 
 // Package builds build/threatqbeat-<version>-<os>-<arch>.tar.gz: the binary
 // (stripped, commit stamped) for GOOS/GOARCH (default: this machine), the
-// configuration files, the Elastic Agent spec, the systemd unit, README,
-// LICENSE and NOTICE. It refuses a NOTICE that does not match the linked
-// modules.
+// configuration files, the Elastic Agent spec, the systemd unit, the Kibana
+// saved objects, README, docs, LICENSE and NOTICE. For Linux it also builds
+// the .deb and .rpm packages (build/threatqbeat-<version>-<arch>.deb and
+// .rpm, see docs/service.md). It refuses a NOTICE that does not match the
+// linked modules.
 func Package() error {
 	if err := checkNotice(); err != nil {
 		return err
@@ -140,6 +142,18 @@ func Package() error {
 	fmt.Println(path)
 	for _, e := range entries {
 		fmt.Printf("  %04o %10d %s\n", e.Mode, e.Size, e.Name)
+	}
+	if goos != "linux" {
+		return nil
+	}
+	for _, format := range []string{"deb", "rpm"} {
+		path, err := packaging.Linux(packaging.LinuxOptions{
+			Root: ".", Binary: bin, Version: version.GetDefaultVersion(), Arch: goarch, Format: format, OutDir: "build",
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Println(path)
 	}
 	return nil
 }

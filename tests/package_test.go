@@ -43,6 +43,14 @@ func TestPackageArchiveContents(t *testing.T) {
 		top + "docs/agent.md":             0o644,
 		top + "docs/service.md":           0o644,
 	}
+	// Every documentation page, which the README links to.
+	docs, err := filepath.Glob("../docs/*.md")
+	if err != nil || len(docs) < 5 {
+		t.Fatalf("docs/*.md: %v %v", docs, err)
+	}
+	for _, f := range docs {
+		want[top+"docs/"+filepath.Base(f)] = 0o644
+	}
 	// The Kibana saved objects, where setup --dashboards reads them.
 	kibana, err := filepath.Glob("../_meta/kibana/7/*/*.json")
 	if err != nil || len(kibana) == 0 {

@@ -46,15 +46,15 @@ var Files = []File{
 	{"README.md", "README.md", 0o644},
 	{"LICENSE", "LICENSE", 0o644},
 	{"NOTICE", "NOTICE", 0o644},
-	{"docs/agent.md", "docs/agent.md", 0o644},
-	{"docs/service.md", "docs/service.md", 0o644},
 }
 
-// Trees are repository directories every archive holds whole: the Kibana
-// saved objects go where `setup --dashboards` reads them by default,
-// <path.home>/kibana.
+// Trees are repository directories every archive and package holds whole:
+// the Kibana saved objects go where `setup --dashboards` reads them by
+// default, <path.home>/kibana; the documentation goes beside the README
+// that links to it.
 var Trees = []File{
 	{"_meta/kibana", "kibana", 0o644},
+	{"docs", "docs", 0o644},
 }
 
 // treeFiles lists the regular files below root/tree.Source as files of the
