@@ -26,6 +26,7 @@ import (
 // binary.
 var docCommandTests = map[string]string{
 	"threatqbeat demo":                                       "TestDemoInEmptyDirectory",
+	"threatqbeat demo --serve":                               "TestDemoServeForTestThreatQAndRun",
 	"threatqbeat keystore create":                            "TestClientSecretFromKeystore",
 	"threatqbeat keystore add THREATQ_CLIENT_SECRET":         "TestClientSecretFromKeystore",
 	"threatqbeat keystore add THREATQ_CLIENT_SECRET --force": "TestKeystoreSecretCanBeReplaced",
