@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -139,30 +138,7 @@ func TestPackageNoticeMatchesLinkedModules(t *testing.T) {
 // TestPackageSystemdUnit: the unit follows the Beats conventions and the
 // binary accepts its command line (paths moved under a temporary root).
 func TestPackageSystemdUnit(t *testing.T) {
-	f, err := os.Open("../deploy/systemd/threatqbeat.service")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	env := map[string]string{}
-	var execStart string
-	restart := ""
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, `Environment="BEAT_`):
-			k, v, _ := strings.Cut(strings.Trim(strings.TrimPrefix(line, "Environment="), `"`), "=")
-			env[k] = v
-		case strings.HasPrefix(line, "ExecStart="):
-			execStart = strings.TrimPrefix(line, "ExecStart=")
-		case strings.HasPrefix(line, "Restart="):
-			restart = strings.TrimPrefix(line, "Restart=")
-		}
-	}
-	if restart != "always" {
-		t.Fatalf("Restart=%s, want always", restart)
-	}
+	env, execStart, rw := readUnit(t, "../deploy/systemd/threatqbeat.service")
 	// docs/service.md: a 60 s stop limit, an unprivileged user and a
 	// read-only view of the system but for the data and log directories.
 	unit, err := os.ReadFile("../deploy/systemd/threatqbeat.service")
@@ -171,25 +147,21 @@ func TestPackageSystemdUnit(t *testing.T) {
 	}
 	lines := strings.Split(string(unit), "\n")
 	for _, want := range []string{
-		"TimeoutStopSec=60s", "User=threatqbeat", "Group=threatqbeat", "NoNewPrivileges=yes",
+		"Restart=always", "TimeoutStopSec=60s", "User=threatqbeat", "Group=threatqbeat", "NoNewPrivileges=yes",
 		"ProtectSystem=strict", "ProtectHome=yes", "ReadWritePaths=/var/lib/threatqbeat /var/log/threatqbeat",
 	} {
 		if !slices.Contains(lines, want) {
 			t.Errorf("the unit has no line %q", want)
 		}
 	}
-	fields := strings.Fields(execStart)
-	if len(fields) == 0 || fields[0] != "/usr/share/threatqbeat/bin/threatqbeat" {
+	if !slices.Equal(rw, []string{"/var/lib/threatqbeat", "/var/log/threatqbeat"}) {
+		t.Errorf("ReadWritePaths %v", rw)
+	}
+	args := unitArgs(execStart, env)
+	if len(args) == 0 || args[0] != "/usr/share/threatqbeat/bin/threatqbeat" {
 		t.Fatalf("ExecStart=%s", execStart)
 	}
-	var args []string
-	for _, a := range fields[1:] {
-		if strings.HasPrefix(a, "$") {
-			args = append(args, strings.Fields(env[strings.TrimPrefix(a, "$")])...)
-		} else {
-			args = append(args, a)
-		}
-	}
+	args = args[1:]
 	joined := strings.Join(args, " ")
 	for _, want := range []string{
 		"--environment systemd", "-c /etc/threatqbeat/threatqbeat.yml",
