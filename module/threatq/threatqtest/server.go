@@ -104,7 +104,7 @@ func New(opts Options) *Server {
 	}
 	s.bufPool.New = func() any { return bufio.NewWriterSize(nil, writeBufferSize) }
 
-	l, err := listenLoopback(opts.Port)
+	l, err := listenLoopbackPort(opts.Port)
 	if err != nil {
 		panic(fmt.Errorf("threatqtest: %w", err))
 	}
@@ -139,9 +139,12 @@ func New(opts Options) *Server {
 	return s
 }
 
-// listenLoopback listens on port (0: a random one) of 127.0.0.1, or of ::1
-// when the machine has no IPv4 loopback. It never binds all interfaces.
-func listenLoopback(port int) (net.Listener, error) {
+// listenLoopback listens on a random port of the loopback interface.
+func listenLoopback() (net.Listener, error) { return listenLoopbackPort(0) }
+
+// listenLoopbackPort listens on port (0: a random one) of 127.0.0.1, or of
+// ::1 when the machine has no IPv4 loopback. It never binds all interfaces.
+func listenLoopbackPort(port int) (net.Listener, error) {
 	p := strconv.Itoa(port)
 	l, err := net.Listen("tcp", "127.0.0.1:"+p)
 	if err == nil || errors.Is(err, syscall.EADDRINUSE) {
