@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // StartCursor is the cursor mark of a first sync.
@@ -136,14 +134,6 @@ func (w *Walk) Next(ctx context.Context) (*Page, error) {
 	return p, nil
 }
 
-// rawPage is the JSON envelope of a page.
-type rawPage struct {
-	Total          json.RawMessage `json:"total"`
-	Data           json.RawMessage `json:"data"`
-	NextCursorMark json.RawMessage `json:"nextCursorMark"`
-	Errors         json.RawMessage `json:"errors"`
-}
-
 // fetchPage requests one page, with retries.
 func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry func(error, time.Duration)) (*Page, error) {
 	var page *Page
@@ -165,71 +155,4 @@ func (c *Client) fetchPage(ctx context.Context, collection, mark string, onRetry
 	}
 	page.Cursor = mark
 	return page, nil
-}
-
-// decodePage checks and decodes a 2xx body. Anything but a JSON object
-// whose data is an array (or empty) is an error, never an empty page. The
-// indicators of a page share the body's memory: scanPage decodes the usual
-// envelope without copying; encoding/json decodes (and explains) the rest.
-func decodePage(body []byte) (*Page, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		if jsonscan.Valid(trimmed) {
-			if p, ok := scanPage(trimmed); ok {
-				return p, nil
-			}
-		} else if p, ok := scanDeepPage(trimmed); ok {
-			return p, nil
-		}
-	}
-	return decodePageGeneral(body)
-}
-
-// decodePageGeneral is decodePage with encoding/json alone, but for a page
-// whose only fault is an element nested deeper than encoding/json allows,
-// which both decoders hand to scanDeepPage.
-func decodePageGeneral(body []byte) (*Page, error) {
-	bad := func(reason string) error {
-		return &APIError{Op: "decode page", Reason: reason, Body: trimBody(body)}
-	}
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil, bad("response is not a JSON object")
-	}
-	if !jsonscan.Valid(trimmed) {
-		if p, ok := scanDeepPage(trimmed); ok {
-			return p, nil
-		}
-	}
-	var rp rawPage
-	if err := json.Unmarshal(trimmed, &rp); err != nil {
-		return nil, bad("invalid JSON: " + err.Error())
-	}
-	if len(rp.Errors) > 0 && string(rp.Errors) != "null" {
-		return nil, bad("ThreatQ returned errors")
-	}
-	mark, ok := decodeMark(bytes.TrimSpace(rp.NextCursorMark))
-	if !ok {
-		return nil, bad("nextCursorMark is not a string")
-	}
-	p := &Page{NextCursor: mark}
-	p.Total, p.TotalInvalid = parseTotal(rp.Total)
-	data := bytes.TrimSpace(rp.Data)
-	switch {
-	case len(data) == 0:
-		return nil, bad("response has no data member")
-	case data[0] == '[':
-		if err := json.Unmarshal(data, &p.Indicators); err != nil {
-			return nil, bad("invalid data array: " + err.Error())
-		}
-	case data[0] == '{' || string(data) == "null":
-		// ThreatQ answers an exhausted cursor with "data": {}.
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(data, &m); err != nil || len(m) > 0 {
-			return nil, bad("data is an object, not an array of indicators")
-		}
-	default:
-		return nil, bad("data is not an array")
-	}
-	return p, nil
 }

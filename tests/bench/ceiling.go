@@ -29,7 +29,7 @@ func (p passResult) String() string {
 // client, sequentially, as the beat would without libbeat: every page is
 // fetched and decoded (the envelope and the data array split into raw
 // indicators). With mapToo, every indicator is also mapped to an event
-// (threat.MapValidJSON with the beat's default settings, as the beat does); the events are dropped.
+// (threat.Map with the beat's default settings, as the beat does); the events are dropped.
 func ceilingPass(ctx context.Context, url string, pageSize, want int, mapToo bool) (passResult, error) {
 	var res passResult
 	c, err := threatq.New(threatq.Options{
@@ -60,7 +60,7 @@ func ceilingPass(ctx context.Context, url string, pageSize, want int, mapToo boo
 		if mapToo {
 			created := time.Now().UTC()
 			for _, raw := range page.Indicators {
-				if _, err := threat.MapValidJSON(raw, settings, created); err != nil {
+				if _, err := threat.Map(raw, settings, created); err != nil {
 					return res, err
 				}
 			}

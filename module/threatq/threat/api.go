@@ -58,3 +58,10 @@ type Event struct {
 	// Fields are the event fields (without @timestamp).
 	Fields mapstr.M
 }
+
+// MapValidJSON is Map.
+//
+// Deprecated: Map decodes and checks an indicator in one pass; use it.
+func MapValidJSON(raw []byte, s Settings, created time.Time) (Event, error) {
+	return Map(raw, s, created)
+}

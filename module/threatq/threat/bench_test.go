@@ -50,22 +50,7 @@ func BenchmarkDecodeIndicator(b *testing.B) {
 	for b.Loop() {
 		var ind indicator
 		var errs fieldErrors
-		if err := decodeIndicator(raw, false, &ind, &errs); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkDecodeIndicatorEncodingJSON is the same with encoding/json alone,
-// for comparison.
-func BenchmarkDecodeIndicatorEncodingJSON(b *testing.B) {
-	raw := []byte(benchIndicator)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(raw)))
-	for b.Loop() {
-		var ind indicator
-		var errs fieldErrors
-		if err := unmarshalIndicator(raw, &ind, &errs); err != nil {
+		if err := decodeIndicator(raw, &ind, &errs); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
+	"io"
+	"sync"
 	"time"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // fieldErrors collects error.message: one message per dropped field, naming
@@ -55,70 +56,98 @@ func (e *fieldErrors) name(field string, n named) (string, bool) {
 	return s, ok
 }
 
-// decodeIndicator decodes raw into ind: with decodeFast when it can, else
-// with encoding/json (both give the same result). It fails, wrapping ErrNotIndicator,
-// only when raw is not a JSON object. A member of an unexpected JSON kind
-// where an object or an array is required (e.g. "sources": "x") is skipped
-// by the decoder and reported in errs; encoding/json reports only the first
-// such member, later ones are skipped silently.
-//
-// valid says that raw is known to be valid JSON: the syntax check is skipped.
-func decodeIndicator(raw []byte, valid bool, ind *indicator, errs *fieldErrors) error {
+// decodeIndicator decodes raw, one element of a page's data array, into
+// ind. It fails, wrapping ErrNotIndicator, only when raw is not a JSON
+// object. A member of an unexpected JSON kind where an object or an array
+// is required (e.g. "sources": "x") is skipped and reported in errs.
+func decodeIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	if len(trimmed) == 0 {
 		return fmt.Errorf("%w: empty input", ErrNotIndicator)
 	}
+	r := newReader(trimmed, errs)
+	defer r.release()
 	if trimmed[0] != '{' {
-		if !json.Valid(trimmed) {
+		v, err := r.dec.ReadValue()
+		if err == nil {
+			err = r.end()
+		}
+		if err != nil {
 			return fmt.Errorf("%w: invalid JSON", ErrNotIndicator)
 		}
-		var v value
-		_ = v.UnmarshalJSON(trimmed)
-		return fmt.Errorf("%w: JSON value is %s, not an object", ErrNotIndicator, v.kind)
+		return fmt.Errorf("%w: JSON value is %s, not an object", ErrNotIndicator, kindOf(v))
 	}
-	if valid || jsonscan.Valid(trimmed) {
-		if decodeFast(bytes.TrimRight(trimmed, " \t\r\n"), ind) {
-			return nil
-		}
+	err := decodeObject(r, ind, indicatorMembers)
+	if err == nil {
+		err = r.end()
 	}
-	// Through a copy, so that ind (on the caller's stack) does not escape
-	// to the heap because encoding/json takes it as an interface.
-	slow := new(indicator)
-	err := unmarshalIndicator(raw, slow, errs)
-	*ind = *slow
-	return err
-}
-
-// unmarshalIndicator is decodeIndicator with encoding/json, for an object
-// (valid or not) that decodeFast left alone.
-func unmarshalIndicator(raw []byte, ind *indicator, errs *fieldErrors) error {
-	err := json.Unmarshal(raw, ind)
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case err == nil:
-	case errors.As(err, &typeErr):
-		errs.add(typeErr.Field, fmt.Sprintf("is a JSON %s, not %s; dropped", typeErr.Value, jsonKindOf(typeErr.Type)))
-	default:
-		return fmt.Errorf("%w: invalid JSON: %w", ErrNotIndicator, err)
+	if err != nil {
+		return fmt.Errorf("%w: invalid JSON: %w", ErrNotIndicator, syntaxError(trimmed, err))
 	}
 	return nil
 }
 
-// jsonKindOf names the JSON kind a Go type decodes from.
-func jsonKindOf(t reflect.Type) string {
-	if t == nil {
-		return "the expected kind"
+// syntaxError words the fault of text that is not valid JSON the way
+// encoding/json does (the decoder's own error, err, if encoding/json sees
+// none).
+func syntaxError(text []byte, err error) error {
+	var v json.RawMessage
+	if jsonErr := json.Unmarshal(text, &v); jsonErr != nil {
+		return jsonErr
 	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	return err
+}
+
+// decodeOptions are the options of the decoder: a repeated member name is
+// no error (the last member wins, as with encoding/json), and strings may
+// hold bytes that are not UTF-8 (replaced by U+FFFD when decoded).
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// reader is a JSON decoder over one indicator, with the errors of its
+// fields. Readers are pooled: a decoder is large.
+type reader struct {
+	src  bytes.Buffer // aliases the input: the decoder reads it in place
+	dec  jsontext.Decoder
+	name []byte // an escaped member name, unquoted
+	errs *fieldErrors
+}
+
+var readers = sync.Pool{New: func() any { return new(reader) }}
+
+func newReader(text []byte, errs *fieldErrors) *reader {
+	r := readers.Get().(*reader)
+	r.src = *bytes.NewBuffer(text)
+	r.dec.Reset(&r.src, decodeOptions...)
+	r.errs = errs
+	return r
+}
+
+// release returns r to the pool, holding nothing of its input.
+func (r *reader) release() {
+	r.src = bytes.Buffer{}
+	r.dec.Reset(&r.src)
+	r.errs = nil
+	readers.Put(r)
+}
+
+// end checks that nothing but white space follows the value read.
+func (r *reader) end() error {
+	switch _, err := r.dec.ReadToken(); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err != nil:
+		return err
 	}
-	switch t.Kind() {
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.String:
-		return "a string"
+	return errors.New("more than one JSON value")
+}
+
+// unquoteName returns the content of a member name as read, quoted: the
+// bytes themselves when it has no escape (nearly always).
+func (r *reader) unquoteName(quoted []byte) []byte {
+	inner := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner
 	}
-	return "a " + t.Kind().String()
+	r.name, _ = jsontext.AppendUnquote(r.name[:0], quoted)
+	return r.name
 }

@@ -2,11 +2,12 @@ package threat
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // kind is the JSON kind of a decoded value.
@@ -41,6 +42,41 @@ func (k kind) String() string {
 	}
 }
 
+// kindOf returns the kind of a complete JSON value from its first byte.
+func kindOf(b []byte) kind {
+	switch b[0] {
+	case 'n':
+		return kindNull
+	case '"':
+		return kindString
+	case 't', 'f':
+		return kindBool
+	case '{':
+		return kindObject
+	case '[':
+		return kindArray
+	}
+	return kindNumber
+}
+
+// jsonWord names the JSON kind of a complete value the way encoding/json's
+// type errors do ("is a JSON string, not an array").
+func jsonWord(b []byte) string {
+	switch kindOf(b) {
+	case kindString:
+		return "string"
+	case kindBool:
+		return "bool"
+	case kindObject:
+		return "object"
+	case kindArray:
+		return "array"
+	case kindNull:
+		return "null"
+	}
+	return "number"
+}
+
 // value is one JSON value of a type that ThreatQ does not always respect.
 // Decoding never fails: the kind is recorded and the mapping decides what a
 // wrong kind means for that field (usually: drop it and say why). Objects and
@@ -52,40 +88,29 @@ type value struct {
 	text string
 }
 
-// UnmarshalJSON implements json.Unmarshaler. b is one complete, valid JSON
-// value (the decoder checked the whole input first).
-func (v *value) UnmarshalJSON(b []byte) error {
-	switch b[0] {
-	case 'n':
-		v.kind = kindNull
-	case '"':
-		v.kind = kindString
+// set records b, one complete JSON value that the decoder has checked.
+func (v *value) set(b []byte) {
+	v.kind, v.text = kindOf(b), ""
+	switch v.kind {
+	case kindString:
 		v.text = unquote(b)
-	case 't', 'f':
-		v.kind, v.text = kindBool, string(b)
-	case '{':
-		v.kind = kindObject
-	case '[':
-		v.kind = kindArray
-	default:
-		v.kind, v.text = kindNumber, string(b)
+	case kindNumber, kindBool:
+		v.text = string(b)
 	}
-	return nil
 }
 
-// unquote returns the content of the JSON string literal b. Literals with no
-// escape and valid UTF-8 (nearly all) are copied directly; the rest go
-// through encoding/json, which also replaces invalid UTF-8.
+// unquote returns the content of the JSON string literal b, as
+// encoding/json decodes it: escapes resolved, and every byte that is not
+// valid UTF-8 (and every lone surrogate escape) replaced with U+FFFD.
+// Literals with no escape and valid UTF-8 (nearly all) are copied directly.
 func unquote(b []byte) string {
 	inner := b[1 : len(b)-1]
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return string(inner)
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return string(inner)
-	}
-	return s
+	// The error only reports the replaced bytes.
+	s, _ := jsontext.AppendUnquote(make([]byte, 0, len(inner)), b)
+	return string(s)
 }
 
 // present reports a value that is neither absent nor null.
@@ -137,30 +162,6 @@ type named struct {
 	kind kind
 	// name is the "name" member of an object, or the string itself.
 	name value
-}
-
-// UnmarshalJSON implements json.Unmarshaler; it never fails.
-func (n *named) UnmarshalJSON(b []byte) error {
-	switch b[0] {
-	case '{':
-		var o struct {
-			Name value `json:"name"`
-		}
-		n.kind = kindObject
-		if err := json.Unmarshal(b, &o); err == nil {
-			n.name = o.Name
-		}
-		return nil
-	default:
-		if err := n.name.UnmarshalJSON(b); err != nil {
-			return err
-		}
-		n.kind = n.name.kind
-		if n.kind != kindString {
-			n.name = value{}
-		}
-	}
-	return nil
 }
 
 // get returns the name. ok is false when there is none (absent, null, empty,

@@ -18,22 +18,11 @@ import (
 // object with no id, no indicator_id and no value, returns an error, which
 // wraps ErrNotIndicator.
 func Map(raw []byte, s Settings, created time.Time) (Event, error) {
-	return mapIndicator(raw, s, created, false)
-}
-
-// MapValidJSON is Map for raw known to be valid JSON, such as the
-// indicators of a page from threatq.Client (the whole page was checked):
-// it does not check the syntax a second time. Its results are Map's.
-func MapValidJSON(raw []byte, s Settings, created time.Time) (Event, error) {
-	return mapIndicator(raw, s, created, true)
-}
-
-func mapIndicator(raw []byte, s Settings, created time.Time, valid bool) (Event, error) {
 	var (
 		ind  indicator
 		errs fieldErrors
 	)
-	if err := decodeIndicator(raw, valid, &ind, &errs); err != nil {
+	if err := decodeIndicator(raw, &ind, &errs); err != nil {
 		return Event{}, err
 	}
 	dup := slices.Contains(s.Tags, TagPreserveDuplicates)

@@ -35,7 +35,7 @@ func TestURLFields(t *testing.T) {
 func TestValueLong(t *testing.T) {
 	for in, want := range map[string]int64{`336`: 336, `"336"`: 336, `4.0`: 4, `-1`: -1, `1e2`: 100} {
 		var v value
-		require.NoError(t, v.UnmarshalJSON([]byte(in)))
+		v.set([]byte(in))
 		n, ok, err := v.long()
 		require.NoError(t, err, in)
 		assert.True(t, ok, in)
@@ -43,14 +43,14 @@ func TestValueLong(t *testing.T) {
 	}
 	for _, in := range []string{`null`, `""`} {
 		var v value
-		require.NoError(t, v.UnmarshalJSON([]byte(in)))
+		v.set([]byte(in))
 		_, ok, err := v.long()
 		assert.NoError(t, err, in)
 		assert.False(t, ok, in)
 	}
 	for _, in := range []string{`4.5`, `"abc"`, `true`, `{}`, `[]`, `1e400`, `9223372036854775808`} {
 		var v value
-		require.NoError(t, v.UnmarshalJSON([]byte(in)))
+		v.set([]byte(in))
 		_, ok, err := v.long()
 		assert.Error(t, err, in)
 		assert.False(t, ok, in)
