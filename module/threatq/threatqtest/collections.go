@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-
-	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // dropMode says which of sources and attributes to leave out of a served
@@ -57,7 +55,7 @@ type indexer struct {
 
 func (x *indexer) entry(raw json.RawMessage, seq uint64) (entry, error) {
 	b := bytes.TrimSpace(raw)
-	if !jsonscan.Valid(b) {
+	if !json.Valid(b) {
 		return entry{}, errInvalidJSON
 	}
 	e := entry{raw: b, key: sortKey{updated: noValue, id: noValue, seq: seq}}
@@ -68,7 +66,7 @@ func (x *indexer) entry(raw json.RawMessage, seq uint64) (entry, error) {
 	}
 	sources, attributes, id, indicatorID := -1, -1, -1, -1
 	for i, m := range x.members {
-		switch string(m.key) {
+		switch m.key {
 		case "sources":
 			if sources < 0 {
 				sources = i

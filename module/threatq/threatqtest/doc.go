@@ -86,6 +86,13 @@
 // queued. A Recorder is a second loopback listener, on its own port, that
 // records whatever reaches it: the target of hostile redirects.
 //
+// # JSON
+//
+// The simulator reads and writes JSON with encoding/json alone, never with
+// the client's decoder (module/threatq), so that a decoding bug cannot hide
+// on both sides of a client test. Pages are written from the stored bytes,
+// not re-encoded, so serving costs little next to the client it measures.
+//
 // # Data
 //
 // Generate builds realistic, deterministic indicators of every type

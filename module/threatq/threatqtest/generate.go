@@ -1,9 +1,9 @@
 package threatqtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
-	"strconv"
 	"time"
 )
 
@@ -26,8 +26,9 @@ const idSpace = 1 << 31
 // with TLP names in several spellings (and null), expiry times, adversaries
 // and related_*_count fields vary.
 //
-// The indicators share a few large buffers (each with its capacity capped
-// at its length), so n indicators cost little more than their bytes.
+// Indicators are written by encoding/json. They share a few large buffers
+// (each with its capacity capped at its length), so n indicators cost
+// little more than their bytes.
 func Generate(n int, seed uint64, start time.Time) []json.RawMessage {
 	if n <= 0 {
 		return []json.RawMessage{}
@@ -35,10 +36,14 @@ func Generate(n int, seed uint64, start time.Time) []json.RawMessage {
 	g := newGenerator(seed, start, n)
 	out := make([]json.RawMessage, n)
 	for i := range out {
-		out[i] = g.indicator(i)
+		out[i] = g.keep(g.indicator(i))
 	}
 	return out
 }
+
+// obj is a JSON object being generated: encoding/json writes its members
+// in alphabetical order.
+type obj = map[string]any
 
 type generator struct {
 	rng          *rand.Rand
@@ -46,33 +51,28 @@ type generator struct {
 	typeWeight   int
 	statuses     []status
 	statusWeight int
-	sources      []source
-	tlps         []tlpForm
-	attributes   []attributeKind
-	lists        wordLists
+	updated      time.Time
+	idMul, idAdd uint64
+	attrID       int64
+	linkID       int64
 
-	idMul, idAdd   uint64
-	updated        time.Time
-	attrID, linkID int64
-
-	buf   []byte // one indicator being written
-	arena []byte // where finished indicators are kept
+	buf   bytes.Buffer
+	enc   *json.Encoder // writes to buf, without HTML escapes
+	arena []byte        // where finished indicators are kept
 	chunk int
 }
 
 func newGenerator(seed uint64, start time.Time, n int) *generator {
 	rng := rand.New(rand.NewPCG(seed, 0x7468726561747174)) // "threatqt"
 	g := &generator{
-		rng:        rng,
-		types:      indicatorTypes(),
-		statuses:   statuses(),
-		sources:    sources(),
-		tlps:       tlpForms(),
-		attributes: attributeKinds(),
-		lists:      newWordLists(),
-		updated:    start.UTC().Truncate(time.Second),
-		chunk:      min(max(n*2048, 4096), 1<<20),
+		rng:      rng,
+		types:    indicatorTypes,
+		statuses: statuses,
+		updated:  start.UTC().Truncate(time.Second),
+		chunk:    min(max(n*2048, 4096), 1<<20),
 	}
+	g.enc = json.NewEncoder(&g.buf)
+	g.enc.SetEscapeHTML(false)
 	for _, t := range g.types {
 		g.typeWeight += t.weight
 	}
@@ -86,7 +86,12 @@ func newGenerator(seed uint64, start time.Time, n int) *generator {
 	return g
 }
 
-func (g *generator) indicator(i int) json.RawMessage {
+// tqTime is a time as ThreatQ writes it (UTC, no zone).
+func tqTime(t time.Time) string { return t.UTC().Format(threatqTimeLayout) }
+
+// indicator generates the i-th indicator. The random draws happen in a
+// fixed order, which makes the output depend on the seed alone.
+func (g *generator) indicator(i int) []byte {
 	r := g.rng
 	if i > 0 {
 		g.updated = g.updated.Add(time.Duration(1+r.IntN(60)) * time.Second)
@@ -111,131 +116,174 @@ func (g *generator) indicator(i int) json.RawMessage {
 	case x >= 6:
 		nsrc = 2
 	}
-	nsrc = min(nsrc, len(g.sources), len(srcOrder))
-	g.shuffle(srcOrder[:len(g.sources)], nsrc)
+	nsrc = min(nsrc, len(sources), len(srcOrder))
+	g.shuffle(srcOrder[:len(sources)], nsrc)
 
-	b := g.buf[:0]
-	b = append(b, `{"adversaries":[`...)
+	ind := obj{
+		"class":      typ.class,
+		"created_at": tqTime(created),
+		"id":         id,
+	}
+	adversaries := []obj{}
 	if r.IntN(10) == 0 {
 		names := []string{"Crimson Heron", "Quiet Lynx", "Paper Tiger Team", "TA-EXAMPLE-1", "Glass Owl"}
 		first := r.IntN(len(names))
 		for j := range 1 + r.IntN(2) {
 			k := (first + j) % len(names)
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = strconv.AppendInt(b, int64(100+k), 10)
-			b = append(b, `,"name":`...)
-			b = appendString(b, names[k])
-			b = append(b, '}')
+			adversaries = append(adversaries, obj{"id": 100 + k, "name": names[k]})
 		}
 	}
-	b = append(b, `],"attributes":[`...)
-	b = g.appendAttributes(b, id, created, updated, srcOrder[:nsrc])
-	b = append(b, `],"class":`...)
-	b = appendString(b, typ.class)
-	b = append(b, `,"created_at":`...)
-	b = appendTime(b, created)
+	ind["adversaries"] = adversaries
+	ind["attributes"] = g.attributes(id, created, updated, srcOrder[:nsrc])
 	if r.IntN(5) == 0 {
-		b = append(b, `,"description":`...)
-		b = appendString(b, g.pick(g.lists.descriptions))
+		ind["description"] = g.pick(descriptions)
 	}
 	if (st.name == "Expired" && r.IntN(5) < 4) || r.IntN(30) == 0 {
-		b = append(b, `,"expired_at":`...)
-		b = appendTime(b, updated)
+		ind["expired_at"] = tqTime(updated)
 	}
 	if r.IntN(20) < 3 {
-		b = append(b, `,"expires_at":`...)
-		b = appendTime(b, updated.AddDate(0, 0, 7+r.IntN(174)))
+		ind["expires_at"] = tqTime(updated.AddDate(0, 0, 7+r.IntN(174)))
 	}
 	if r.IntN(10) < 6 {
-		b = append(b, `,"expires_calculated_at":`...)
-		b = appendTime(b, updated.AddDate(0, 0, 30+r.IntN(61)))
+		ind["expires_calculated_at"] = tqTime(updated.AddDate(0, 0, 30+r.IntN(61)))
 	}
 	score, hasScore := r.IntN(11), r.IntN(10) != 0
 	richScore := hasScore && r.IntN(4) == 0
 	if richScore {
-		b = append(b, `,"generated_score":`...)
-		b = strconv.AppendInt(b, int64(score), 10)
+		ind["generated_score"] = score
 	}
-	b = append(b, `,"hash":`...)
-	b = appendString(b, g.hex(16))
-	b = append(b, `,"id":`...)
-	b = strconv.AppendInt(b, id, 10)
+	ind["hash"] = g.hex(16)
 	if r.IntN(20) < 3 {
-		b = append(b, `,"last_detected_at":`...)
-		b = appendTime(b, created.Add(time.Duration(r.Int64N(int64(updated.Sub(created))+1))))
+		ind["last_detected_at"] = tqTime(created.Add(time.Duration(r.Int64N(int64(updated.Sub(created)) + 1))))
 	}
 	if richScore {
-		b = append(b, `,"manual_score":`...)
-		if r.IntN(10) < 7 {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendInt(b, int64(r.IntN(11)), 10)
+		ind["manual_score"] = nil
+		if r.IntN(10) >= 7 {
+			ind["manual_score"] = r.IntN(11)
 		}
 	}
-	b = append(b, `,"published_at":`...)
-	b = appendTime(b, created)
+	ind["published_at"] = tqTime(created)
 	if r.IntN(5) < 2 {
 		for _, name := range relatedObjects() {
-			b = append(b, `,"related_`...)
-			b = append(b, name...)
-			b = append(b, `_count":`...)
 			n := 0
 			if r.IntN(4) == 0 {
 				n = 1 + r.IntN(5)
 			}
-			b = strconv.AppendInt(b, int64(n), 10)
+			ind["related_"+name+"_count"] = n
 		}
 	}
 	if hasScore {
-		b = append(b, `,"score":`...)
-		b = strconv.AppendInt(b, int64(score), 10)
+		ind["score"] = score
 	}
-	b = append(b, `,"sources":[`...)
-	b = g.appendSources(b, id, st.id, typ.id, created, updated, srcOrder[:nsrc])
-	b = append(b, `],"status":{"description":`...)
-	b = appendString(b, st.description)
-	b = append(b, `,"id":`...)
-	b = strconv.AppendInt(b, int64(st.id), 10)
-	b = append(b, `,"name":`...)
-	b = appendString(b, st.name)
-	b = append(b, `},"status_id":`...)
-	b = strconv.AppendInt(b, int64(st.id), 10)
+	ind["sources"] = g.sources(id, st.id, typ.id, created, updated, srcOrder[:nsrc])
+	ind["status"] = obj{"description": st.description, "id": st.id, "name": st.name}
+	ind["status_id"] = st.id
 	if r.IntN(20) < 3 {
 		tags := []string{"phishing", "c2", "botnet", "tor", "ransomware", "scanner"}
 		first := r.IntN(len(tags))
-		b = append(b, `,"tags":[`...)
+		var list []string
 		for j := range 1 + r.IntN(3) {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, tags[(first+j)%len(tags)])
+			list = append(list, tags[(first+j)%len(tags)])
 		}
-		b = append(b, ']')
+		ind["tags"] = list
 	}
-	b = append(b, `,"touched_at":`...)
-	b = appendTime(b, touched)
-	b = append(b, `,"type":{"class":`...)
-	b = appendString(b, typ.class)
-	b = append(b, `,"id":`...)
-	b = strconv.AppendInt(b, int64(typ.id), 10)
-	b = append(b, `,"name":`...)
-	b = appendString(b, typ.name)
-	b = append(b, `},"type_id":`...)
-	b = strconv.AppendInt(b, int64(typ.id), 10)
-	b = append(b, `,"updated_at":`...)
-	b = appendTime(b, updated)
+	ind["touched_at"] = tqTime(touched)
+	ind["type"] = obj{"class": typ.class, "id": typ.id, "name": typ.name}
+	ind["type_id"] = typ.id
+	ind["updated_at"] = tqTime(updated)
 	if r.IntN(10) < 3 {
-		b = append(b, `,"uuid":`...)
-		b = appendString(b, g.uuid())
+		ind["uuid"] = g.uuid()
 	}
-	b = append(b, `,"value":`...)
-	b = appendString(b, value)
-	b = append(b, '}')
-	g.buf = b
-	return g.keep(b)
+	ind["value"] = value
+	return g.encode(ind)
+}
+
+// attributes generates 0–6 attributes with distinct names; srcs are the
+// indicator's sources, which an attribute may name.
+func (g *generator) attributes(id int64, created, updated time.Time, srcs []int) []obj {
+	r := g.rng
+	var order [16]int
+	n := min(r.IntN(7), len(attributeKinds), len(order))
+	g.shuffle(order[:len(attributeKinds)], n)
+	out := make([]obj, 0, n)
+	for _, k := range order[:n] {
+		kind := attributeKinds[k]
+		attrUpdated := updated
+		if r.IntN(3) == 0 {
+			attrUpdated = created.Add(time.Duration(r.Int64N(int64(updated.Sub(created)) + 1)))
+		}
+		a := obj{
+			"attribute_id": kind.id,
+			"created_at":   tqTime(created.Add(2 * time.Second)),
+			"id":           g.attrID,
+			"indicator_id": id,
+			"name":         kind.name,
+		}
+		g.attrID++
+		if r.IntN(20) == 0 {
+			a["sources"] = []obj{{"name": sources[srcs[r.IntN(len(srcs))]].name}}
+		}
+		a["touched_at"] = tqTime(attrUpdated)
+		a["updated_at"] = tqTime(attrUpdated)
+		a["value"] = g.attributeValue(kind.name)
+		out = append(out, a)
+	}
+	return out
+}
+
+// sources generates the indicator's sources (indexes into sources) with
+// the TLP in one of its spellings.
+func (g *generator) sources(id int64, statusID, typeID int, created, updated time.Time, srcs []int) []obj {
+	r := g.rng
+	out := make([]obj, 0, len(srcs))
+	for _, k := range srcs {
+		src := sources[k]
+		linked := tqTime(created.Add(2 * time.Second))
+		s := obj{"created_at": linked, "creator_source_id": src.id}
+		if r.IntN(5) == 0 {
+			s["creator_source_name"] = src.name
+			s["creator_source_type"] = src.kind
+		}
+		s["id"] = g.linkID
+		g.linkID++
+		s["indicator_id"] = id
+		s["indicator_status_id"] = statusID
+		s["indicator_type_id"] = typeID
+		s["name"] = src.name
+		if r.IntN(10) == 0 {
+			s["provider"] = src.name + " Feed"
+		}
+		s["published_at"] = linked
+		s["reference_id"] = 1 + r.IntN(500)
+		s["source_expire_days"] = g.pick([]string{"30", "90", "0", "7"})
+		s["source_id"] = src.id
+		s["source_score"] = r.IntN(11)
+		s["source_type"] = src.kind
+		switch tlp := tlpForms[r.IntN(len(tlpForms))]; {
+		case tlp.null:
+			s["tlp_id"], s["tlp_name"] = nil, nil
+		default:
+			if tlp.id > 0 {
+				s["tlp_id"] = tlp.id
+			}
+			if tlp.name != "" {
+				s["tlp_name"] = tlp.name
+			}
+		}
+		s["updated_at"] = tqTime(updated)
+		out = append(out, s)
+	}
+	return out
+}
+
+// encode writes v as JSON into the generator's buffer and returns the
+// bytes (valid until the next call).
+func (g *generator) encode(v any) []byte {
+	g.buf.Reset()
+	if err := g.enc.Encode(v); err != nil {
+		panic(err) // maps of strings and numbers always encode
+	}
+	return bytes.TrimSuffix(g.buf.Bytes(), []byte{'\n'})
 }
 
 // keep copies a finished indicator into the arena.

@@ -197,13 +197,12 @@ func TestGenerateServedAsGenerated(t *testing.T) {
 	}
 }
 
-func TestAppendTime(t *testing.T) {
-	for _, tm := range []time.Time{
-		time.Date(2020, 11, 15, 0, 0, 2, 0, time.UTC),
-		time.Date(1999, 1, 9, 23, 59, 59, 999, time.FixedZone("X", -7200)),
-		time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(7, 1, 1, 0, 0, 0, 0, time.UTC),
-	} {
-		assert.Equal(t, `"`+tm.UTC().Format(threatqTimeLayout)+`"`, string(appendTime(nil, tm)))
+// TestGeneratedIndicatorsAreValidJSON: every generated indicator is one
+// JSON value, and a cut one is refused (the check SetCollection, LoadNDJSON
+// and WithUpdatedAt rely on).
+func TestGeneratedIndicatorsAreValidJSON(t *testing.T) {
+	for _, raw := range Generate(200, 3, t0) {
+		assert.True(t, json.Valid(raw))
+		assert.False(t, json.Valid(raw[:len(raw)-1]))
 	}
 }

@@ -7,10 +7,12 @@ import (
 	"strings"
 )
 
+// The random choices and values of generated indicators.
+
 func (g *generator) attributeValue(name string) string {
 	switch name {
 	case "Description":
-		return g.pick(g.lists.descriptions)
+		return g.pick(descriptions)
 	case "Country":
 		return g.pick([]string{"US", "MP", "DE", "NL", "FR", "GB", "RU", "CN", "BR", "SG", "UA", "KP", "IR", "CA"})
 	case "City":
@@ -24,7 +26,7 @@ func (g *generator) attributeValue(name string) string {
 	case "Router Port", "Port":
 		return g.pick([]string{"443", "80", "8080", "9001", "4444", "8443", "53"})
 	case "Contact":
-		return "email:abuse[]" + g.pick(g.lists.domains) + " url:https://" + g.pick(g.lists.domains)
+		return "email:abuse[]" + g.pick(domains) + " url:https://" + g.pick(domains)
 	case "Flags":
 		return g.pick([]string{"ERDV", "FGRSDV", "EFGHRSDV", "RSDV"})
 	case "Confidence":
@@ -37,6 +39,40 @@ func (g *generator) attributeValue(name string) string {
 		return g.updated.AddDate(0, 0, -g.rng.IntN(60)).Format(threatqTimeLayout)
 	default: // Category
 		return g.pick([]string{"Phishing", "C2", "Scanning Host", "Malware Distribution", "Tor Exit Node", "Spam"})
+	}
+}
+
+func (g *generator) pickType() *indicatorType {
+	x := g.rng.IntN(g.typeWeight)
+	for i := range g.types {
+		if x < g.types[i].weight {
+			return &g.types[i]
+		}
+		x -= g.types[i].weight
+	}
+	return &g.types[len(g.types)-1]
+}
+
+func (g *generator) pickStatus() *status {
+	x := g.rng.IntN(g.statusWeight)
+	for i := range g.statuses {
+		if x < g.statuses[i].weight {
+			return &g.statuses[i]
+		}
+		x -= g.statuses[i].weight
+	}
+	return &g.statuses[len(g.statuses)-1]
+}
+
+// shuffle fills idx with 0…len-1 and moves k distinct random ones to the
+// front (a partial Fisher–Yates shuffle).
+func (g *generator) shuffle(idx []int, k int) {
+	for i := range idx {
+		idx[i] = i
+	}
+	for i := 0; i < k && i < len(idx); i++ {
+		j := i + g.rng.IntN(len(idx)-i)
+		idx[i], idx[j] = idx[j], idx[i]
 	}
 }
 
@@ -53,9 +89,16 @@ func (g *generator) hex(n int) string {
 	return hex.EncodeToString(buf[:n])
 }
 
+// uuid is a random (version 4) UUID from the generator's source.
+func (g *generator) uuid() string {
+	h := []byte(g.hex(16))
+	h[12] = '4'
+	h[16] = "89ab"[g.rng.IntN(4)]
+	return string(h[0:8]) + "-" + string(h[8:12]) + "-" + string(h[12:16]) + "-" + string(h[16:20]) + "-" + string(h[20:32])
+}
+
 func (g *generator) ipv4() string {
-	prefix := g.pick([]string{"192.0.2.", "198.51.100.", "203.0.113."})
-	return prefix + strconv.Itoa(1+g.rng.IntN(254))
+	return g.pick([]string{"192.0.2.", "198.51.100.", "203.0.113."}) + strconv.Itoa(1+g.rng.IntN(254))
 }
 
 func (g *generator) ipv6() string {
@@ -78,20 +121,18 @@ func (g *generator) ipv6() string {
 }
 
 func (g *generator) host() string {
-	h := g.pick(g.lists.words)
+	h := g.pick(words)
 	if g.rng.IntN(3) == 0 {
 		h += strconv.Itoa(g.rng.IntN(100))
 	}
 	if g.rng.IntN(2) == 0 {
-		h += "-" + g.pick(g.lists.words)
+		h += "-" + g.pick(words)
 	}
 	if g.rng.IntN(3) == 0 {
-		h = g.pick(g.lists.words) + "." + h
+		h = g.pick(words) + "." + h
 	}
-	return h + "." + g.pick(g.lists.domains)
+	return h + "." + g.pick(domains)
 }
-
-func (g *generator) fqdn() string { return g.host() }
 
 func (g *generator) url() string {
 	host := g.host()
@@ -101,12 +142,12 @@ func (g *generator) url() string {
 	if g.rng.IntN(5) == 0 {
 		host += ":" + g.pick([]string{"8080", "8443", "8000", "443"})
 	}
-	path := "/" + g.pick(g.lists.words)
+	path := "/" + g.pick(words)
 	if g.rng.IntN(2) == 0 {
-		path += "/" + g.pick(g.lists.words) + g.pick([]string{".php", ".html", ".exe", ".zip", ".js", ".aspx", ""})
+		path += "/" + g.pick(words) + g.pick([]string{".php", ".html", ".exe", ".zip", ".js", ".aspx", ""})
 	}
 	if g.rng.IntN(4) == 0 {
-		path += "?id=" + strconv.Itoa(g.rng.IntN(100000)) + "&ref=" + g.pick(g.lists.words)
+		path += "?id=" + strconv.Itoa(g.rng.IntN(100000)) + "&ref=" + g.pick(words)
 	}
 	if g.rng.IntN(10) == 0 { // as ThreatQ often stores it: no scheme
 		return host + path
@@ -119,11 +160,11 @@ func (g *generator) email() string {
 	if g.rng.IntN(2) == 0 {
 		local += strconv.Itoa(g.rng.IntN(1000))
 	}
-	return local + "@" + g.pick(g.lists.domains)
+	return local + "@" + g.pick(domains)
 }
 
 func (g *generator) filename() string {
-	name := g.pick(g.lists.words)
+	name := g.pick(words)
 	if g.rng.IntN(2) == 0 {
 		name += "_" + strconv.Itoa(g.rng.IntN(10000))
 	}
@@ -152,31 +193,9 @@ func (g *generator) cidr() string {
 	return prefix + strconv.Itoa(block*g.rng.IntN(256/block)) + "/" + strconv.Itoa(bits)
 }
 
-func (g *generator) mutex() string {
-	return g.pick([]string{`Global\`, `Local\`, ""}) + g.pick(g.lists.words) + "_" + g.hex(4)
-}
-
 func (g *generator) filePath() string {
 	if g.rng.IntN(3) == 0 {
-		return "/tmp/." + g.pick(g.lists.words) + "/" + g.filename()
+		return "/tmp/." + g.pick(words) + "/" + g.filename()
 	}
 	return g.pick([]string{`C:\Users\Public\`, `C:\ProgramData\`, `C:\Windows\Temp\`}) + g.filename()
-}
-
-func (g *generator) registryKey() string {
-	return g.pick([]string{
-		`HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Run\`,
-		`HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnce\`,
-		`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\`,
-	}) + g.pick(g.lists.words) + g.hex(2)
-}
-
-func (g *generator) userAgent() string {
-	return g.pick([]string{
-		"Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)",
-		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0 Safari/537.36",
-		"python-requests/2.25.1",
-		"curl/7.68.0",
-		"Go-http-client/1.1",
-	})
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
-	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // maxLineSize bounds one NDJSON line (one indicator).
@@ -27,7 +25,7 @@ func LoadNDJSON(r io.Reader) ([]json.RawMessage, error) {
 		b, err := readLine(br)
 		if len(bytes.TrimSpace(b)) > 0 {
 			raw := bytes.TrimSpace(b)
-			if !jsonscan.Valid(raw) {
+			if !json.Valid(raw) {
 				var v any
 				synErr := json.Unmarshal(raw, &v)
 				if synErr == nil {

@@ -2,6 +2,7 @@ package threatqtest
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -162,7 +163,8 @@ func writePage(bw *bufio.Writer, total int, page []entry, drop dropMode, next st
 		bw.WriteString(`,"data":[]`)
 	}
 	bw.WriteString(`,"nextCursorMark":`)
-	bw.Write(strconv.AppendQuote(bw.AvailableBuffer(), next))
+	mark, _ := json.Marshal(next) // a string always encodes
+	bw.Write(mark)
 	bw.WriteString(`,"limit":`)
 	bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(limit), 10))
 	bw.WriteByte('}')

@@ -7,8 +7,6 @@ import (
 	"math"
 	"strconv"
 	"time"
-
-	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // ThreatQ's time format: no zone, UTC assumed.
@@ -27,31 +25,42 @@ var (
 type span struct{ start, end int32 }
 
 // member is one top-level member of a JSON object: b[keyStart:valEnd] is
-// `"key" : value`, and key is the raw text between the key's quotes.
+// `"key" : value`, and key is the name, unescaped.
 type member struct {
-	key                        []byte
+	key                        string
 	keyStart, valStart, valEnd int
 }
 
-// scanMembers appends the top-level members of b to dst. b must be valid
-// JSON without surrounding space; ok is false when it is not an object.
+// scanMembers appends the top-level members of b to dst, read with
+// encoding/json. b must be valid JSON without surrounding space; ok is
+// false when it is not an object.
 func scanMembers(b []byte, dst []member) (members []member, ok bool) {
 	if len(b) == 0 || b[0] != '{' {
 		return dst, false
 	}
-	i := jsonscan.SkipSpace(b, 1)
-	for i < len(b) && b[i] == '"' {
-		keyStart := i
-		keyEnd := jsonscan.Skip(b, i)
-		i = jsonscan.SkipSpace(b, keyEnd)
-		i = jsonscan.SkipSpace(b, i+1) // the colon
-		valStart := i
-		valEnd := jsonscan.Skip(b, i)
-		dst = append(dst, member{key: b[keyStart+1 : keyEnd-1], keyStart: keyStart, valStart: valStart, valEnd: valEnd})
-		i = jsonscan.SkipSpace(b, valEnd)
-		if i < len(b) && b[i] == ',' {
-			i = jsonscan.SkipSpace(b, i+1)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil { // '{'
+		return dst, false
+	}
+	prevEnd := 1
+	var v json.RawMessage
+	for dec.More() {
+		tok, err := dec.Token()
+		key, isName := tok.(string)
+		if err != nil || !isName {
+			return dst, false
 		}
+		if err := dec.Decode(&v); err != nil {
+			return dst, false
+		}
+		valEnd := int(dec.InputOffset())
+		dst = append(dst, member{
+			key:      key,
+			keyStart: prevEnd + bytes.IndexByte(b[prevEnd:], '"'), // only space and a comma come before
+			valStart: valEnd - len(v),
+			valEnd:   valEnd,
+		})
+		prevEnd = valEnd
 	}
 	return dst, true
 }
@@ -111,12 +120,8 @@ func parseTimeValue(v []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	var s string
-	if bytes.IndexByte(v, '\\') >= 0 {
-		if json.Unmarshal(v, &s) != nil {
-			return time.Time{}, false
-		}
-	} else {
-		s = string(v[1 : len(v)-1])
+	if json.Unmarshal(v, &s) != nil {
+		return time.Time{}, false
 	}
 	if t, err := time.Parse(threatqTimeLayout, s); err == nil {
 		return t, true

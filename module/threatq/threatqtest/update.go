@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-
-	"github.com/threatqbeat/threatqbeat/module/threatq/internal/jsonscan"
 )
 
 // WithUpdatedAt returns a copy of the indicator with updated_at set to t
@@ -14,17 +12,17 @@ import (
 // indicator. It fails when ind is not a JSON object.
 func WithUpdatedAt(ind json.RawMessage, t time.Time) (json.RawMessage, error) {
 	b := bytes.TrimSpace(ind)
-	if !jsonscan.Valid(b) {
+	if !json.Valid(b) {
 		return nil, fmt.Errorf("threatqtest: WithUpdatedAt: %w", errInvalidJSON)
 	}
 	members, ok := scanMembers(b, nil)
 	if !ok {
 		return nil, fmt.Errorf("threatqtest: WithUpdatedAt: %w", errNotObject)
 	}
-	value := appendTime(nil, t)
+	value, _ := json.Marshal(tqTime(t)) // a string always encodes
 	out := make([]byte, 0, len(b)+len(value)+16)
 	for _, m := range members {
-		if string(m.key) == "updated_at" {
+		if m.key == "updated_at" {
 			out = append(out, b[:m.valStart]...)
 			out = append(out, value...)
 			return append(out, b[m.valEnd:]...), nil
