@@ -95,6 +95,18 @@ func TestTooDeepCountsFromThePageRoot(t *testing.T) {
 	require.Equal(t, "AoE", p.NextCursor)
 }
 
+// TestTooDeepHasNoLimit: an element a million levels deep is checked
+// without recursion and rejected alone.
+func TestTooDeepHasNoLimit(t *testing.T) {
+	const n = 1_000_000
+	for _, elem := range []string{deep(n), strings.Repeat(`{"a":`, n) + "1" + strings.Repeat("}", n)} {
+		p, err := decodePage([]byte(`{"data":[{"id":1},` + elem + `],"nextCursorMark":"AoE"}`))
+		require.NoError(t, err)
+		require.Equal(t, []string{`{"id":1}`}, rawStrings(p))
+		require.Equal(t, []Rejected{{1, tooDeepReason}}, p.Rejected)
+	}
+}
+
 // TestTooDeepMalformedElementFailsThePage: an element is rejected alone
 // only when it is well-formed; otherwise its end is unknown and the page
 // fails.
