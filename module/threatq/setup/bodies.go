@@ -70,6 +70,9 @@ type Assets struct {
 	Transform Body
 	// TransformVersion is the transform's _meta.version.
 	TransformVersion string
+	// Lookup are the bodies of the ES|QL lookup index (setup
+	// --lookup-index, setup.lookup_index.enabled).
+	Lookup *LookupAssets
 }
 
 // Build returns the bodies for opts and env. It reads opts.PolicyFile, if
@@ -114,6 +117,9 @@ func Build(opts Options, env Env, log *logp.Logger) (*Assets, error) {
 		return nil, err
 	}
 	a.DestinationTemplate = destinationTemplate(a)
+	if a.Lookup, err = buildLookup(a.Destination); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -12,7 +12,7 @@ type Export struct {
 
 // ExportNames are the arguments Export accepts, in the order export lists
 // its subcommands.
-var ExportNames = []string{"template", "ilm-policy", "pipeline", "transform"}
+var ExportNames = []string{"template", "ilm-policy", "pipeline", "transform", "lookup-index"}
 
 // Export returns what `threatqbeat export <what>` prints (the first file)
 // and, with --dir, writes (every file): the bodies setup sends.
@@ -39,6 +39,13 @@ func (a *Assets) Export(what string) ([]Export, error) {
 			{"template", DestinationTemplateName, "indices.put_index_template", a.DestinationTemplate},
 			{"index", Destination(a.TransformVersion), "indices.create", a.DestinationCreate(true)},
 			{"pipeline", DestinationPipelineID, "ingest.put_pipeline", a.DestinationPipeline},
+		}, nil
+	case "lookup-index":
+		return []Export{
+			{"transform", LookupTransformID, "transform.put_transform", a.Lookup.Transform},
+			{"template", LookupTemplateName, "indices.put_index_template", a.Lookup.Template},
+			{"index", LookupIndex, "indices.create", a.Lookup.Index},
+			{"pipeline", LookupPipelineID, "ingest.put_pipeline", a.Lookup.Pipeline},
 		}, nil
 	}
 	return nil, fmt.Errorf("export: no asset %q (want one of %v)", what, ExportNames)

@@ -46,6 +46,25 @@ const (
 	// templates.
 	DestinationTemplatePriority = 250
 
+	// LookupIndex is the ES|QL lookup index (index.mode: lookup) of the
+	// active indicators, one document per indicator value. A fixed name:
+	// LOOKUP JOIN takes no alias before Elasticsearch 9.1. It matches none of
+	// the built-in data stream templates (logs-*-*, metrics-*-*, ...) and is
+	// outside logs-ti_*, which Kibana Security reads as indicators.
+	LookupIndex = "ti_threatq-lookup"
+	// LookupTransformID is the latest transform that keeps LookupIndex
+	// current.
+	LookupTransformID = "logs-ti_threatq.lookup_ioc"
+	// LookupPipelineID is the ingest pipeline of LookupIndex (dest.pipeline
+	// of the lookup transform).
+	LookupPipelineID = LookupTransformID
+	// LookupTemplateName is the index template for LookupIndex's exact name,
+	// so that the index is a lookup index however it is created.
+	LookupTemplateName = LookupIndex
+	// LookupJoinKey is the field LOOKUP JOIN matches on: the indicator's
+	// value (ECS threat.indicator.name, the indicator's display name).
+	LookupJoinKey = "threat.indicator.name"
+
 	// ManagedBy is _meta.managed_by of everything threatqbeat installs.
 	ManagedBy = "threatqbeat"
 )

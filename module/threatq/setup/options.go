@@ -74,6 +74,10 @@ type Options struct {
 	// file replacing the default policy (ILM: {"policy": ...}; DSL: the
 	// lifecycle object, e.g. {"data_retention": "7d"}).
 	PolicyFile string
+
+	// LookupIndex is setup.lookup_index.enabled: the transforms step also
+	// installs the ES|QL lookup index LookupIndex and its transform.
+	LookupIndex bool
 }
 
 // builtinLogsPriority is the priority of Elasticsearch's built-in logs
@@ -108,15 +112,19 @@ func OptionsFromConfig(root *config.C) (Options, error) {
 		return o, nil
 	}
 	var raw struct {
-		Template  *config.C       `config:"setup.template"`
-		ILM       lifecycleConfig `config:"setup.ilm"`
-		DSL       lifecycleConfig `config:"setup.dsl"`
-		Namespace string          `config:"threatqbeat.data_stream.namespace"`
+		Template *config.C       `config:"setup.template"`
+		ILM      lifecycleConfig `config:"setup.ilm"`
+		DSL      lifecycleConfig `config:"setup.dsl"`
+		Lookup   struct {
+			Enabled bool `config:"enabled"`
+		} `config:"setup.lookup_index"`
+		Namespace string `config:"threatqbeat.data_stream.namespace"`
 	}
 	if err := root.Unpack(&raw); err != nil {
 		return o, fmt.Errorf("read setup settings: %w", err)
 	}
 	var errs []error
+	o.LookupIndex = raw.Lookup.Enabled
 	if raw.Namespace != "" {
 		o.Namespace = raw.Namespace
 	}

@@ -41,6 +41,9 @@ setup.template:
 		}},
 		{name: "dsl", yaml: `setup.dsl.enabled: true`, want: func(o *Options) { o.Lifecycle = LifecycleDSL }},
 		{name: "dsl and ilm", yaml: `setup: {dsl.enabled: true, ilm.enabled: true}`, err: "both true"},
+		{name: "lookup index", yaml: `setup.lookup_index.enabled: true`, want: func(o *Options) { o.LookupIndex = true }},
+		{name: "lookup index off", yaml: `setup.lookup_index: {enabled: false}`, want: func(*Options) {}},
+		{name: "lookup index not a boolean", yaml: `setup.lookup_index.enabled: sometimes`, err: "setup.lookup_index.enabled"},
 		{name: "policy name is fixed", yaml: `setup.ilm.policy_name: threatqbeat`, err: "setup.ilm.policy_name is fixed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

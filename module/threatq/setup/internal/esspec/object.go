@@ -89,8 +89,12 @@ func (v *Validator) object(x any, t obj, env bindings, path string) []string {
 	if extraOne && extras != 1 {
 		out = append(out, fmt.Sprintf("%s: %d keys besides the known properties of %s, want exactly one", path, extras, nameOf(t["name"])))
 	}
+	e, fixed := errata[nameOf(t["name"])]
+	if fixed {
+		out = append(out, e.check(m, path)...)
+	}
 	for _, p := range props {
-		if _, present := m[p.name]; p.required && !present {
+		if _, present := m[p.name]; p.required && !present && !fixed {
 			out = append(out, fmt.Sprintf("%s: required property %q of %s is missing", path, p.name, nameOf(t["name"])))
 		}
 	}
