@@ -32,6 +32,7 @@ func (s *Server) dataStream(m, name string) (int, any) {
 			return indexNotFound(name)
 		}
 		delete(s.dataStreams, name)
+		delete(s.docs, name)
 		return http.StatusOK, ack
 	}
 	return http.StatusMethodNotAllowed, errBody("method_not_allowed", m, http.StatusMethodNotAllowed)

@@ -12,18 +12,37 @@
 //   - the built-in composable templates of StackTemplateRegistry (logs-*-*,
 //     metrics-*-*, synthetics-*-*, priority 100, data streams only) exist
 //     unless Options.NoStackTemplates (stack.templates.enabled: false);
+//
 //   - a new index or data stream takes the highest-priority matching
 //     template (MetadataIndexTemplateService.findV2Template), and two
 //     templates with overlapping patterns and the same priority are refused
 //     (MetadataIndexTemplateService.v2TemplateOverlaps);
+//
 //   - a plain index whose winning template creates data streams is refused
 //     (MetadataCreateIndexService.applyCreateIndexRequestWithV2Template), as
 //     is a data stream whose winning template does not create them
 //     (MetadataCreateDataStreamService.lookupTemplateForDataStream);
+//
 //   - on 9.x a logs-*-* data stream whose template sets no index.mode is a
 //     logsdb data stream (LogsdbIndexModeSettingsProvider);
+//
 //   - a transform that is started creates its missing destination through
 //     the same index creation (TransformIndex.createDestinationIndex).
+//
+//   - an index with index.mode lookup has one shard and auto_expand_replicas
+//     0-all (IndexMode.LOOKUP, LookupIndexModeIT);
+//
+//   - documents are stored (documents.go): a write to a data stream must be
+//     op_type create, a missing data stream is created by its first write,
+//     the index's default pipeline runs unless the request names a pipeline
+//     or _none, and a constant_keyword field refuses a second value;
+//
+//   - _reindex and _search with a terms aggregation serve the restore of an
+//     upgrade (reindex.go);
+//
+//   - a started transform runs a checkpoint (checkpoint.go): a latest
+//     transform writes its source's newest document per unique key, with
+//     the sync delay, dest.pipeline and retention policy applied.
 //
 // Latest (latest.go) computes what the latest transform keeps from source
 // documents, as Elasticsearch's latest function does. Only a real cluster
@@ -38,6 +57,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/elastic/elastic-agent-libs/version"
 )
@@ -56,6 +76,9 @@ type Options struct {
 	// NoLogsdb turns the 9.x logsdb default off, as cluster.logsdb.enabled:
 	// false does (8.x clusters never have it).
 	NoLogsdb bool
+	// Now is the cluster's clock (ingest timestamps, date math, transform
+	// checkpoints and retention); default time.Now.
+	Now func() time.Time
 }
 
 // Request is one recorded request.
@@ -81,8 +104,9 @@ type index struct {
 }
 
 type transform struct {
-	body  map[string]any
-	state string
+	body       map[string]any
+	state      string
+	checkpoint int // the last completed checkpoint
 }
 
 type fault struct {
@@ -109,6 +133,8 @@ type Server struct {
 	dataStreams map[string]map[string]any
 	indices     map[string]*index
 	transforms  map[string]*transform
+	// docs holds the documents of indices and data streams by _id.
+	docs map[string]map[string]map[string]any
 }
 
 // New starts a Server on a loopback port.
@@ -124,6 +150,11 @@ func New(opts Options) *Server {
 		dataStreams: map[string]map[string]any{},
 		indices:     map[string]*index{},
 		transforms:  map[string]*transform{},
+		docs:        map[string]map[string]map[string]any{},
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+		s.opts.Now = time.Now
 	}
 	// LogsDBPlugin: cluster.logsdb.enabled defaults to true from 9.0 on (for
 	// clusters without prior logs-*-* usage).

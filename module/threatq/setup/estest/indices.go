@@ -33,6 +33,7 @@ func (s *Server) index(m, name string, doc map[string]any) (int, any) {
 			return indexNotFound(name)
 		}
 		delete(s.indices, name)
+		delete(s.docs, name)
 		return http.StatusOK, ack
 	}
 	return http.StatusMethodNotAllowed, errBody("method_not_allowed", m, http.StatusMethodNotAllowed)
@@ -99,6 +100,9 @@ func (s *Server) createIndex(name string, doc map[string]any) (*index, *esError)
 			base, _ := body[k].(map[string]any)
 			body[k] = merge(base, v)
 		}
+	}
+	if err := checkIndexMode(body); err != nil {
+		return nil, err
 	}
 	ix := &index{body: body, aliases: map[string]bool{}, template: tname}
 	inner, _ := tmpl["template"].(map[string]any)
@@ -176,7 +180,43 @@ func (s *Server) aliases(doc map[string]any) (int, any) {
 			delete(s.indices[o.index].aliases, o.alias)
 		case "remove_index":
 			delete(s.indices, o.index)
+			delete(s.docs, o.index)
 		}
 	}
 	return http.StatusOK, ack
+}
+
+// checkIndexMode applies IndexMode.LOOKUP to a new index's settings: a
+// lookup index has one shard ("index with [lookup] mode must have
+// [index.number_of_shards] set to 1 or unset; provided N",
+// validateWithOtherSettings) and, unless set, auto_expand_replicas 0-all
+// (LookupIndexModeIT.testBasic, testDoNotOverrideAutoExpandReplicas).
+func checkIndexMode(body map[string]any) *esError {
+	settings, _ := body["settings"].(map[string]any)
+	idx, _ := settings["index"].(map[string]any)
+	get := func(k string) any {
+		if v, ok := idx[k]; ok {
+			return v
+		}
+		return settings["index."+k]
+	}
+	if get("mode") != "lookup" {
+		return nil
+	}
+	if n := get("number_of_shards"); n != nil && fmt.Sprint(n) != "1" {
+		return &esError{http.StatusBadRequest, "illegal_argument_exception",
+			fmt.Sprintf("index with [lookup] mode must have [index.number_of_shards] set to 1 or unset; provided %v", n)}
+	}
+	if get("auto_expand_replicas") == nil {
+		if idx == nil {
+			idx = map[string]any{}
+			if settings == nil {
+				settings = map[string]any{}
+				body["settings"] = settings
+			}
+			settings["index"] = idx
+		}
+		idx["auto_expand_replicas"] = "0-all"
+	}
+	return nil
 }

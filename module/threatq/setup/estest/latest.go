@@ -1,6 +1,8 @@
 package estest
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -24,6 +26,26 @@ import (
 // terms and exists; anything else is an error, so a query that would
 // select other documents than the test expects cannot pass unnoticed.
 func Latest(transform map[string]any, docs []map[string]any) ([]map[string]any, error) {
+	kept, err := latest(transform, docs, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, len(kept))
+	for i, k := range kept {
+		out[i] = k.doc
+	}
+	return out, nil
+}
+
+// keptDoc is a document a latest transform keeps, with its document id.
+type keptDoc struct {
+	id  string
+	doc map[string]any
+}
+
+// latest is Latest with the time date math in range queries is relative
+// to; each kept document comes with the _id the transform gives it.
+func latest(transform map[string]any, docs []map[string]any, now time.Time) ([]keptDoc, error) {
 	norm, err := roundTrip(transform)
 	if err != nil {
 		return nil, err
@@ -40,35 +62,70 @@ func Latest(transform map[string]any, docs []map[string]any) ([]map[string]any, 
 		query = map[string]any{"match_all": map[string]any{}}
 	}
 	buckets := map[string]map[string]any{}
+	ids := map[string]string{}
 	for _, d := range docs {
 		doc, err := roundTrip(d)
 		if err != nil {
 			return nil, err
 		}
-		ok, err := matches(query, doc)
+		ok, err := matches(query, doc, now)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			continue
 		}
-		for _, key := range bucketKeys(doc, keys) {
+		for i, key := range bucketKeys(doc, keys) {
 			if cur, seen := buckets[key]; !seen || later(doc, cur, sortField) {
 				buckets[key] = doc
+				ids[key] = documentID(keys, bucketValues(doc, keys)[i])
 			}
 		}
 	}
 	names := sortedKeys(buckets)
-	out := make([]map[string]any, len(names))
+	out := make([]keptDoc, len(names))
 	for i, n := range names {
-		out[i] = buckets[n]
+		out[i] = keptDoc{ids[n], buckets[n]}
 	}
 	return out, nil
+}
+
+// documentID is the _id the latest function gives a bucket's document
+// (transforms IDGenerator): a hash of the unique key's values, ordered by
+// field name (a TreeMap), a missing value hashed as "__NULL_VALUE__". The
+// hash differs from Elasticsearch's MurmurHash3 but depends on the same
+// things: the same fields and values give the same _id, another set of
+// unique_key fields another one.
+func documentID(fields []string, vals []any) string {
+	byName := map[string]any{}
+	for i, f := range fields {
+		byName[f] = vals[i]
+	}
+	h := sha256.New()
+	for _, f := range sortedKeys(byName) {
+		v := "__NULL_VALUE__"
+		if byName[f] != nil {
+			v = fmt.Sprint(byName[f])
+		}
+		h.Write([]byte(v + "$"))
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:16])
 }
 
 // bucketKeys are the composite keys of a document: the cross product of
 // each key field's values, null for a missing field (missing_bucket).
 func bucketKeys(doc map[string]any, fields []string) []string {
+	keys := bucketValues(doc, fields)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		b, _ := json.Marshal(k)
+		out[i] = string(b)
+	}
+	return out
+}
+
+// bucketValues are the key values of each of a document's buckets.
+func bucketValues(doc map[string]any, fields []string) [][]any {
 	keys := [][]any{{}}
 	for _, f := range fields {
 		vals := values(doc, f)
@@ -83,12 +140,7 @@ func bucketKeys(doc map[string]any, fields []string) []string {
 		}
 		keys = next
 	}
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		b, _ := json.Marshal(k)
-		out[i] = string(b)
-	}
-	return out
+	return keys
 }
 
 // later reports whether a sorts after b on field, descending; a document
@@ -158,103 +210,6 @@ func values(doc map[string]any, field string) []any {
 	}
 	walk(doc, field)
 	return out
-}
-
-// matches evaluates the query subset Latest supports on a document.
-func matches(q map[string]any, doc map[string]any) (bool, error) {
-	if len(q) != 1 {
-		return false, fmt.Errorf("latest transform: a query needs exactly one type, got %v", q)
-	}
-	for typ, body := range q {
-		b, _ := body.(map[string]any)
-		switch typ {
-		case "match_all":
-			return true, nil
-		case "exists":
-			f, _ := b["field"].(string)
-			return len(values(doc, f)) > 0, nil
-		case "term", "terms":
-			if len(b) != 1 {
-				return false, fmt.Errorf("latest transform: %s needs one field, got %v", typ, b)
-			}
-			for f, want := range b {
-				if m, ok := want.(map[string]any); ok && typ == "term" {
-					want = m["value"]
-				}
-				wants := []any{want}
-				if typ == "terms" {
-					wants, _ = want.([]any)
-				}
-				for _, v := range values(doc, f) {
-					for _, w := range wants {
-						if fmt.Sprint(v) == fmt.Sprint(w) {
-							return true, nil
-						}
-					}
-				}
-			}
-			return false, nil
-		case "bool":
-			return boolMatches(b, doc)
-		}
-		return false, fmt.Errorf("latest transform: query type %q is not simulated", typ)
-	}
-	return false, nil
-}
-
-func boolMatches(b map[string]any, doc map[string]any) (bool, error) {
-	clauses := func(k string) []map[string]any {
-		switch v := b[k].(type) {
-		case map[string]any:
-			return []map[string]any{v}
-		case []any:
-			out := make([]map[string]any, 0, len(v))
-			for _, c := range v {
-				cm, _ := c.(map[string]any)
-				out = append(out, cm)
-			}
-			return out
-		}
-		return nil
-	}
-	for k := range b {
-		switch k {
-		case "filter", "must", "must_not", "should", "minimum_should_match":
-		default:
-			return false, fmt.Errorf("latest transform: bool.%s is not simulated", k)
-		}
-	}
-	for _, k := range []string{"filter", "must"} {
-		for _, c := range clauses(k) {
-			if ok, err := matches(c, doc); err != nil || !ok {
-				return false, err
-			}
-		}
-	}
-	for _, c := range clauses("must_not") {
-		if ok, err := matches(c, doc); err != nil || ok {
-			return false, err
-		}
-	}
-	should := clauses("should")
-	need := 0
-	if len(should) > 0 && len(clauses("filter"))+len(clauses("must")) == 0 {
-		need = 1
-	}
-	if m, ok := b["minimum_should_match"].(float64); ok {
-		need = int(m)
-	}
-	n := 0
-	for _, c := range should {
-		ok, err := matches(c, doc)
-		if err != nil {
-			return false, err
-		}
-		if ok {
-			n++
-		}
-	}
-	return n >= need, nil
 }
 
 func roundTrip(v any) (map[string]any, error) {

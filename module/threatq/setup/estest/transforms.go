@@ -2,7 +2,7 @@ package estest
 
 import "net/http"
 
-// transform serves /_transform/<id>[/_start|_stop|_stats] as the
+// transform serves /_transform/<id>[/_start|_stop|_stats|_schedule_now] as the
 // transform plugin's transport actions answer: TransportPutTransformAction
 // refuses an existing id (409), TransportDeleteTransformAction a running
 // transform without force, TransportStartTransformAction a started one
@@ -72,6 +72,17 @@ func (s *Server) transform(r *http.Request, parts []string, doc map[string]any) 
 				s.indices[name] = ix
 			}
 			t.state = "started"
+			// The first checkpoint starts as the transform does.
+			if err := s.checkpoint(t); err != nil {
+				t.state = "failed"
+			}
+			return http.StatusOK, ack
+		case parts[1] == "_schedule_now" && m == http.MethodPost:
+			if t.state == "started" || t.state == "indexing" {
+				if err := s.checkpoint(t); err != nil {
+					return err.status, errBody(err.typ, err.reason, err.status)
+				}
+			}
 			return http.StatusOK, ack
 		case parts[1] == "_stop" && m == http.MethodPost:
 			if t.state == "failed" && r.URL.Query().Get("force") != "true" {
@@ -80,7 +91,8 @@ func (s *Server) transform(r *http.Request, parts []string, doc map[string]any) 
 			t.state = "stopped"
 			return http.StatusOK, ack
 		case parts[1] == "_stats" && m == http.MethodGet:
-			return http.StatusOK, map[string]any{"count": 1, "transforms": []any{map[string]any{"id": id, "state": t.state}}}
+			return http.StatusOK, map[string]any{"count": 1, "transforms": []any{map[string]any{"id": id, "state": t.state,
+				"checkpointing": map[string]any{"last": map[string]any{"checkpoint": t.checkpoint}}}}}
 		}
 	}
 	return http.StatusBadRequest, errBody("estest_unsupported", "the test double does not serve "+m+" "+r.URL.Path, http.StatusBadRequest)
