@@ -92,6 +92,16 @@ func (i *Installer) destination(dest, oldDest string) error {
 	if len(actions) == 0 {
 		return nil
 	}
+	// An old destination may hold indicators that ThreatQ sent before the
+	// source's retention: copy the active ones back into the source first,
+	// so the transform rebuilding the new destination finds them. The
+	// replaced transform is stopped (transforms deletes it before), so the
+	// old destination no longer changes.
+	for _, old := range deleted {
+		if err := i.restore(StepTransforms, old); err != nil {
+			return err
+		}
+	}
 	move := call{StepTransforms, "point alias " + Alias + " at " + dest + " alone", Alias, privDest}
 	if _, _, err := i.do(move, http.MethodPost, "/_aliases", nil, Body{"actions": actions}); err != nil {
 		return err

@@ -58,6 +58,7 @@ const (
 	privPipeline  = "the manage_pipeline cluster privilege"
 	privTransform = "the manage_transform cluster privilege (and read, view_index_metadata on " + TemplatePattern + ")"
 	privDataStrm  = "the create_index (or manage) index privilege on " + TemplatePattern
+	privRestore   = "the read index privilege on " + DestinationPrefix + "* and " + Alias + ", and create_doc and auto_configure on " + TemplatePattern
 	privDest      = "the view_index_metadata, create_index, manage and delete_index index privileges on " + DestinationPrefix + "*"
 )
 

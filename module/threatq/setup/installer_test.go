@@ -88,6 +88,7 @@ func TestSetupUpgradesTransform(t *testing.T) {
 	}
 	es.SeedTransform(TransformID, old, "started")
 	es.SeedIndex(Destination("1"), Body{}, Alias)
+	es.SeedDocument(Destination("1"), "x", Body{"data_stream": Body{"namespace": "default"}, "@timestamp": "2026-01-01T00:00:00Z"})
 
 	inst, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
@@ -267,6 +268,7 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 				"GET /_alias/logs-ti_threatq_latest.threat",
 				"HEAD /logs-ti_threatq_latest.dest_threat-2",
 				"PUT /logs-ti_threatq_latest.dest_threat-2",
+				"POST /logs-ti_threatq_latest.dest_threat-1/_search", // restore: holds no indicator
 				"POST /_aliases",
 			},
 			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-2","alias":"logs-ti_threatq_latest.threat"}},
@@ -283,6 +285,7 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 				"GET /_alias/logs-ti_threatq_latest.threat",
 				"HEAD /logs-ti_threatq_latest.dest_threat-2",
 				"GET /logs-ti_threatq_latest.dest_threat-2/_mapping",
+				"POST /logs-ti_threatq_latest.dest_threat-1/_search",
 				"POST /_aliases",
 			},
 			actions: `{"actions":[{"add":{"index":"logs-ti_threatq_latest.dest_threat-2","alias":"logs-ti_threatq_latest.threat"}},

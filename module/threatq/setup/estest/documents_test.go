@@ -106,8 +106,8 @@ func TestTransformCheckpoint(t *testing.T) {
 		"1": {"k": "a", "v": 1, "ingested": at(-time.Hour), "exp": at(time.Hour)},
 		"2": {"k": "a", "v": 2, "ingested": at(-30 * time.Minute), "exp": at(time.Hour)},
 		"3": {"k": "a", "v": 3, "ingested": at(-time.Minute), "exp": at(time.Hour)}, // within the sync delay
-		"4": {"k": "b", "v": 1, "ingested": at(-time.Hour), "exp": at(-time.Hour)},   // expired
-		"5": {"k": "c", "v": 1, "ingested": at(-time.Hour)},                          // never expires
+		"4": {"k": "b", "v": 1, "ingested": at(-time.Hour), "exp": at(-time.Hour)},  // expired
+		"5": {"k": "c", "v": 1, "ingested": at(-time.Hour)},                         // never expires
 	} {
 		s.SeedDocument("logs-x.y-ns", id, d)
 	}

@@ -25,10 +25,13 @@ var FirstSetup = []string{
 }
 
 // TransformUpgrade is the request sequence of `setup --transforms` over a
-// started transform of an older version whose destination holds the alias:
-// the pipeline is updated, the destination template follows the new
-// destination, the transform is stopped and deleted, the new destination
-// created, the alias moved in one request and the new transform started.
+// started transform of an older version whose destination holds the alias
+// and indicators of the namespace default: the pipeline is updated, the
+// destination template follows the new destination, the transform is
+// stopped and deleted, the new destination created, the old destination's
+// active indicators copied back into the source data stream (the
+// namespaces listed, then one reindex per namespace), the alias moved in
+// one request and the new transform started.
 var TransformUpgrade = []string{
 	"GET /_ingest/pipeline/logs-ti_threatq.latest_ioc",
 	"PUT /_ingest/pipeline/logs-ti_threatq.latest_ioc",
@@ -40,6 +43,8 @@ var TransformUpgrade = []string{
 	"GET /_alias/logs-ti_threatq_latest.threat",
 	"HEAD /logs-ti_threatq_latest.dest_threat-2",
 	"PUT /logs-ti_threatq_latest.dest_threat-2",
+	"POST /logs-ti_threatq_latest.dest_threat-1/_search",
+	"POST /_reindex?refresh=true&wait_for_completion=true",
 	"POST /_aliases",
 	"PUT /_transform/logs-ti_threatq.latest_ioc?defer_validation=true",
 	"POST /_transform/logs-ti_threatq.latest_ioc/_start",
