@@ -81,9 +81,9 @@ func aliasShows(es *estest.Server, index string) []string {
 func TestUpgradeKeepsIndicatorsOlderThanTheSourceRetention(t *testing.T) {
 	es := installedVersion1(t)
 	day := 24 * time.Hour
-	old := indicatorDoc(t, 1, "198.51.100.1", "default", 0, 20*day, 70*day)           // only in the old destination
-	prod := indicatorDoc(t, 2, "198.51.100.2", "prod", 0, 12*day, 70*day)             // another namespace
-	b := indicatorDoc(t, 3, "198.51.100.3", "default", 0, 2*day, 70*day)              // in both
+	old := indicatorDoc(t, 1, "198.51.100.1", "default", 0, 20*day, 70*day)                  // only in the old destination
+	prod := indicatorDoc(t, 2, "198.51.100.2", "prod", 0, 12*day, 70*day)                    // another namespace
+	b := indicatorDoc(t, 3, "198.51.100.3", "default", 0, 2*day, 70*day)                     // in both
 	bNew := indicatorDoc(t, 3, "198.51.100.3", "default", time.Hour, 10*time.Minute, 80*day) // newer, not yet copied by the stopped transform
 	expired := indicatorDoc(t, 4, "198.51.100.4", "default", 0, 30*day, -10*time.Minute)
 	es.SeedDocument(Destination("1"), "d1", asDestination(old))
