@@ -13,23 +13,30 @@ import (
 // transform. Its pattern names the current destination only, so an upgrade
 // rewrites it for the new one.
 func (i *Installer) destinationTemplate() error {
-	path := "/_index_template/" + DestinationTemplateName
-	get := call{StepTransforms, "check destination index template", DestinationTemplateName, privTemplate}
+	return i.indexTemplate(StepTransforms, DestinationTemplateName, i.assets.DestinationTemplate, "destination index template",
+		" for "+Destination(i.assets.TransformVersion))
+}
+
+// indexTemplate installs a template of the transforms (the destination's,
+// the lookup index's) when it is missing or its _meta.hash is not the
+// body's; what names it in messages, detail ends the report line.
+func (i *Installer) indexTemplate(step Step, name string, body Body, what, detail string) error {
+	path := "/_index_template/" + name
+	get := call{step, "check " + what, name, privTemplate}
 	status, resp, err := i.do(get, http.MethodGet, path, nil, nil, http.StatusNotFound)
 	if err != nil {
 		return err
 	}
-	body := i.assets.DestinationTemplate
 	if !needsWrite(modeSetup, status, i.opts.TemplateOverwrite, hashOf(body), resp, "index_templates", "0", "index_template", "_meta", "hash") {
-		i.report("Index template " + DestinationTemplateName + ": up to date")
+		i.report("Index template " + name + ": up to date")
 		return nil
 	}
-	put := call{StepTransforms, "install destination index template", DestinationTemplateName, privTemplate}
+	put := call{step, "install " + what, name, privTemplate}
 	if _, _, err := i.do(put, http.MethodPut, path, nil, body); err != nil {
 		return err
 	}
-	i.log.Infow("destination index template installed", "template", DestinationTemplateName, "destination", Destination(i.assets.TransformVersion))
-	i.report("Index template " + DestinationTemplateName + ": installed for " + Destination(i.assets.TransformVersion))
+	i.log.Infow("index template installed", "template", name)
+	i.report("Index template " + name + ": installed" + detail)
 	return nil
 }
 

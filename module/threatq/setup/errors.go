@@ -15,6 +15,7 @@ const (
 	StepPipelines       Step = "pipelines"
 	StepIndexManagement Step = "index-management"
 	StepTransforms      Step = "transforms"
+	StepLookupIndex     Step = "lookup-index"
 )
 
 // Error is a failed request to Elasticsearch. Its message names the step,
@@ -59,6 +60,7 @@ const (
 	privTransform = "the manage_transform cluster privilege (and read, view_index_metadata on " + TemplatePattern + ")"
 	privDataStrm  = "the create_index (or manage) index privilege on " + TemplatePattern
 	privRestore   = "the read index privilege on " + DestinationPrefix + "* and " + Alias + ", and create_doc and auto_configure on " + TemplatePattern
+	privLookup    = "the view_index_metadata, create_index, manage and delete_index index privileges on " + LookupIndex
 	privDest      = "the view_index_metadata, create_index, manage and delete_index index privileges on " + DestinationPrefix + "*"
 )
 

@@ -24,13 +24,16 @@ type Steps struct {
 	IndexManagement bool // ILM policy or data stream lifecycle, index template, data stream
 	Pipelines       bool // the source ingest pipeline
 	Transforms      bool // destination pipeline, destination index and alias, latest transform
+	// LookupIndex installs the ES|QL lookup index and its transform; the
+	// transforms step also does with setup.lookup_index.enabled.
+	LookupIndex bool
 }
 
 // All is every step: `threatqbeat setup` without flags.
 func All() Steps { return Steps{IndexManagement: true, Pipelines: true, Transforms: true} }
 
 // Any reports whether at least one step is selected.
-func (s Steps) Any() bool { return s.IndexManagement || s.Pipelines || s.Transforms }
+func (s Steps) Any() bool { return s.IndexManagement || s.Pipelines || s.Transforms || s.LookupIndex }
 
 // mode says what to do with an asset that already exists.
 type mode int
@@ -81,8 +84,9 @@ func NewInstaller(es ESClient, opts Options, env Env, log *logp.Logger, report f
 func (i *Installer) Assets() *Assets { return i.assets }
 
 // Setup installs the selected steps, in the order pipelines, index
-// management, transforms (the template names the pipeline, the transform
-// reads the data stream). Assets that are current are left alone, so a
+// management, transforms, lookup index (the template names the pipeline,
+// the transforms read the data stream, the lookup index is rebuilt with the
+// alias's indicators). Assets that are current are left alone, so a
 // second Setup sends no write request.
 func (i *Installer) Setup(s Steps) error {
 	if s.Pipelines {
@@ -107,6 +111,11 @@ func (i *Installer) Setup(s Steps) error {
 	}
 	if s.Transforms {
 		if err := i.transforms(); err != nil {
+			return err
+		}
+	}
+	if s.LookupIndex || (s.Transforms && i.opts.LookupIndex) {
+		if err := i.lookupIndex(); err != nil {
 			return err
 		}
 	}

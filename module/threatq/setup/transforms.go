@@ -42,24 +42,17 @@ func (i *Installer) transforms() error {
 				return err
 			}
 			i.report("Transform " + TransformID + ": version " + want + " installed")
-			return i.ensureStarted()
+			return i.ensureStarted(StepTransforms, TransformID)
 		}
 		oldDest, _ = lookup(resp, "transforms", "0", "dest", "index").(string)
-		if err := i.removeTransform(have); err != nil {
+		if err := i.removeTransform(StepTransforms, TransformID, have); err != nil {
 			return err
 		}
 	}
 	if err := i.destination(dest, oldDest); err != nil {
 		return err
 	}
-	put := call{StepTransforms, "create transform", TransformID, privTransform}
-	// defer_validation: the source may not exist yet (setup --transforms
-	// before any data); the transform checks it when it starts.
-	if _, _, err := i.do(put, http.MethodPut, path, map[string]string{"defer_validation": "true"}, i.assets.Transform); err != nil {
-		return err
-	}
-	start := call{StepTransforms, "start transform", TransformID, privTransform}
-	if _, _, err := i.do(start, http.MethodPost, path+"/_start", nil, nil); err != nil {
+	if err := i.createTransform(StepTransforms, TransformID, i.assets.Transform); err != nil {
 		return err
 	}
 	i.log.Infow("latest transform installed and started", "transform", TransformID, "version", want, "destination", dest)
@@ -69,24 +62,38 @@ func (i *Installer) transforms() error {
 
 // removeTransform stops and deletes the installed transform of another
 // version.
-func (i *Installer) removeTransform(version string) error {
-	path := "/_transform/" + TransformID
-	stop := call{StepTransforms, "stop old transform (version " + version + ")", TransformID, privTransform}
+func (i *Installer) removeTransform(step Step, id, version string) error {
+	path := "/_transform/" + id
+	stop := call{step, "stop old transform (version " + version + ")", id, privTransform}
 	if _, _, err := i.do(stop, http.MethodPost, path+"/_stop", map[string]string{"force": "true", "wait_for_completion": "true"}, nil); err != nil {
 		return err
 	}
-	del := call{StepTransforms, "delete old transform (version " + version + ")", TransformID, privTransform}
+	del := call{step, "delete old transform (version " + version + ")", id, privTransform}
 	if _, _, err := i.do(del, http.MethodDelete, path, nil, nil); err != nil {
 		return err
 	}
-	i.report("Transform " + TransformID + ": version " + version + " stopped and deleted")
+	i.report("Transform " + id + ": version " + version + " stopped and deleted")
 	return nil
 }
 
+// createTransform creates a transform and starts it. defer_validation: the
+// source may not exist yet (setup --transforms before any data); the
+// transform checks it when it starts.
+func (i *Installer) createTransform(step Step, id string, body Body) error {
+	path := "/_transform/" + id
+	put := call{step, "create transform", id, privTransform}
+	if _, _, err := i.do(put, http.MethodPut, path, map[string]string{"defer_validation": "true"}, body); err != nil {
+		return err
+	}
+	start := call{step, "start transform", id, privTransform}
+	_, _, err := i.do(start, http.MethodPost, path+"/_start", nil, nil)
+	return err
+}
+
 // ensureStarted starts the installed transform if it is stopped.
-func (i *Installer) ensureStarted() error {
-	path := "/_transform/" + TransformID
-	get := call{StepTransforms, "check transform state", TransformID, privTransform}
+func (i *Installer) ensureStarted(step Step, id string) error {
+	path := "/_transform/" + id
+	get := call{step, "check transform state", id, privTransform}
 	_, resp, err := i.do(get, http.MethodGet, path+"/_stats", nil, nil)
 	if err != nil {
 		return err
@@ -94,18 +101,18 @@ func (i *Installer) ensureStarted() error {
 	state, _ := lookup(resp, "transforms", "0", "state").(string)
 	switch state {
 	case "stopped":
-		start := call{StepTransforms, "start transform", TransformID, privTransform}
+		start := call{step, "start transform", id, privTransform}
 		if _, _, err := i.do(start, http.MethodPost, path+"/_start", nil, nil); err != nil {
 			return err
 		}
-		i.report("Transform " + TransformID + ": started")
+		i.report("Transform " + id + ": started")
 	case "failed":
 		reason, _ := lookup(resp, "transforms", "0", "reason").(string)
-		return &Error{Step: StepTransforms, Action: "check transform state", Resource: TransformID,
+		return &Error{Step: step, Action: "check transform state", Resource: id,
 			Method: http.MethodGet, Path: path + "/_stats",
 			Reason: "the transform has failed (" + reason + "); stop it with POST " + path + "/_stop?force=true and run setup again"}
 	default:
-		i.report("Transform " + TransformID + ": " + state)
+		i.report("Transform " + id + ": " + state)
 	}
 	return nil
 }

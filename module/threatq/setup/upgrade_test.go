@@ -2,6 +2,7 @@ package setup
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -20,7 +21,9 @@ var upgradeClock = t0.Add(9 * 24 * time.Hour)
 // ingested ago before upgradeClock, expiring in expires (negative: expired).
 func indicatorDoc(t *testing.T, id int, value, ns string, updated, ago, expires time.Duration) Body {
 	t.Helper()
-	d := sourceDoc(t, ioc(int(updated/time.Minute), map[string]any{"id": id, "value": value}), 0)
+	d := sourceDoc(t, ioc(int(updated/time.Minute), map[string]any{"id": id, "value": value,
+		"sources": []any{map[string]any{"name": "Feed A", "tlp_name": "AMBER"}}}), 0)
+	d["threat"].(Body)["indicator"].(Body)["reference"] = fmt.Sprintf("https://threatq.example.com/indicators/%d/details", id)
 	d["event"].(Body)["ingested"] = upgradeClock.Add(-ago).Format(time.RFC3339Nano)
 	d["threatq"].(Body)["ioc_expired_at"] = upgradeClock.Add(expires).Format(time.RFC3339Nano)
 	d["data_stream"].(Body)["namespace"] = ns

@@ -63,3 +63,51 @@ var SecondSetup = []string{
 	"GET /_alias/logs-ti_threatq_latest.threat",
 	"GET /_transform/logs-ti_threatq.latest_ioc/_stats",
 }
+
+// LookupFirstSetup is the request sequence of the lookup index step on a
+// cluster where the transforms step has just run (FirstSetup): its
+// pipeline and template, the transform (missing), the index (missing), the
+// alias's namespaces to restore (none yet), then the index and the
+// transform.
+var LookupFirstSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.lookup_ioc",
+	"PUT /_ingest/pipeline/logs-ti_threatq.lookup_ioc",
+	"GET /_index_template/ti_threatq-lookup",
+	"PUT /_index_template/ti_threatq-lookup",
+	"GET /_transform/logs-ti_threatq.lookup_ioc",
+	"HEAD /ti_threatq-lookup",
+	"POST /logs-ti_threatq_latest.threat/_search",
+	"PUT /ti_threatq-lookup",
+	"PUT /_transform/logs-ti_threatq.lookup_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.lookup_ioc/_start",
+}
+
+// LookupSecondSetup is the same step run again: reads only.
+var LookupSecondSetup = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.lookup_ioc",
+	"GET /_index_template/ti_threatq-lookup",
+	"GET /_transform/logs-ti_threatq.lookup_ioc",
+	"HEAD /ti_threatq-lookup",
+	"GET /_transform/logs-ti_threatq.lookup_ioc/_stats",
+}
+
+// LookupUpgrade is the lookup index step over a started lookup transform
+// of another version whose index exists, with the alias holding
+// indicators of the namespace default: the transform is stopped and
+// deleted, the alias's active indicators copied back into the source, the
+// index deleted and created again, and the new transform started.
+var LookupUpgrade = []string{
+	"GET /_ingest/pipeline/logs-ti_threatq.lookup_ioc",
+	"GET /_index_template/ti_threatq-lookup",
+	"GET /_transform/logs-ti_threatq.lookup_ioc",
+	"HEAD /ti_threatq-lookup",
+	"POST /_transform/logs-ti_threatq.lookup_ioc/_stop?force=true&wait_for_completion=true",
+	"DELETE /_transform/logs-ti_threatq.lookup_ioc",
+	"POST /logs-ti_threatq_latest.threat/_search",
+	"POST /_reindex?refresh=true&wait_for_completion=true",
+	"GET /ti_threatq-lookup/_mapping",
+	"DELETE /ti_threatq-lookup",
+	"PUT /ti_threatq-lookup",
+	"PUT /_transform/logs-ti_threatq.lookup_ioc?defer_validation=true",
+	"POST /_transform/logs-ti_threatq.lookup_ioc/_start",
+}

@@ -34,7 +34,7 @@ var endpoints = []string{
 	"indices.get_alias", "indices.update_aliases",
 	"transform.put_transform", "transform.get_transform", "transform.delete_transform",
 	"transform.start_transform", "transform.stop_transform", "transform.get_transform_stats",
-	"search", "reindex",
+	"search", "reindex", "indices.delete",
 }
 
 // dropped are documentation keys, which the validator does not read.
