@@ -24,6 +24,9 @@ import (
 // transformsFlag is setup's flag for the latest transform step.
 const transformsFlag = "transforms"
 
+// lookupIndexFlag is setup's flag for the ES|QL lookup index step.
+const lookupIndexFlag = "lookup-index"
+
 // esAssets wires threatqbeat's Elasticsearch asset installer
 // (module/threatq/setup) into libbeat's commands. libbeat hands out what it
 // needs in three places, in this order: the setup command's flags (PreRun),
@@ -171,13 +174,19 @@ func (e *esAssets) addSetupFlags(root *libcmd.BeatsRootCmd) {
    logs-ti_threatq.threat-<namespace>;
  * --pipelines: the ingest pipeline logs-ti_threatq.threat;
  * --transforms: the latest transform logs-ti_threatq.latest_ioc, its destination
-   index and the alias logs-ti_threatq_latest.threat (active indicators).
+   index and the alias logs-ti_threatq_latest.threat (active indicators);
+ * --lookup-index: the ES|QL lookup index ti_threatq-lookup (one document per
+   active indicator value, for LOOKUP JOIN; Elasticsearch 8.18 or later) and its
+   transform logs-ti_threatq.lookup_ioc. --transforms also installs it when
+   setup.lookup_index.enabled is true.
 
-Without flags it installs everything. Installed assets that are current are left
+Without flags it installs everything (the lookup index with
+setup.lookup_index.enabled). Installed assets that are current are left
 alone; a new transform version replaces the old transform and destination.
 See docs/elasticsearch.md.
 `
 	sc.Flags().Bool(transformsFlag, false, "Set up the latest transform, its destination index and alias")
+	sc.Flags().Bool(lookupIndexFlag, false, "Set up the ES|QL lookup index "+setup.LookupIndex+" and its transform")
 	prev := sc.PreRun
 	sc.PreRun = func(c *cobra.Command, args []string) {
 		if prev != nil {
@@ -209,6 +218,7 @@ func stepsFromFlags(c *cobra.Command) setup.Steps {
 		IndexManagement: set(libcmd.IndexManagementKey),
 		Pipelines:       set(libcmd.PipelineKey),
 		Transforms:      set(transformsFlag),
+		LookupIndex:     set(lookupIndexFlag),
 	}
 	others := set(libcmd.DashboardKey) || set(libcmd.EnableAllFilesetsKey) || set(libcmd.ForceEnableModuleFilesets)
 	if !s.Any() && !others {

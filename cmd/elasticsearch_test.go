@@ -47,6 +47,8 @@ func TestSetupFlagsMapOntoLibbeat(t *testing.T) {
 		{"--index-management --transforms", setup.Steps{IndexManagement: true, Transforms: true}, false, true},
 		{"--dashboards", setup.Steps{}, true, true},
 		{"--dashboards --transforms", setup.Steps{Transforms: true}, true, true},
+		{"--lookup-index", setup.Steps{LookupIndex: true}, false, true},
+		{"--transforms --lookup-index", setup.Steps{Transforms: true, LookupIndex: true}, false, true},
 	} {
 		t.Run(tc.args, func(t *testing.T) {
 			e, sc := setupCommand()

@@ -18,7 +18,8 @@ import (
 
 // addExportCommands replaces libbeat's `export template` and `export
 // ilm-policy` (which would print libbeat's template and policy, not the
-// ones setup installs) and adds `export pipeline` and `export transform`.
+// ones setup installs) and adds `export pipeline`, `export transform` and
+// `export lookup-index`.
 // All print the JSON bodies setup sends, built without Elasticsearch
 // (setup.Assets.Export says which).
 func (e *esAssets) addExportCommands(root *libcmd.BeatsRootCmd) {
@@ -32,6 +33,7 @@ func (e *esAssets) addExportCommands(root *libcmd.BeatsRootCmd) {
 		e.exportCommand("ilm-policy", "Export the ILM policy "+setup.PolicyName+" (or the data stream lifecycle with setup.dsl.enabled)", false),
 		e.exportCommand("pipeline", "Export the ingest pipeline "+setup.PipelineID+" (--dir also writes the transform destination's pipeline)", false),
 		e.exportCommand("transform", "Export the latest transform "+setup.TransformID+" (--dir also writes its destination's index template, index and pipeline)", true),
+		e.exportCommand("lookup-index", "Export the ES|QL lookup index's transform "+setup.LookupTransformID+" (--dir also writes the index "+setup.LookupIndex+", its template and pipeline)", true),
 	)
 }
 

@@ -138,6 +138,7 @@ func TestSetupFlagsSelectSteps(t *testing.T) {
 		{[]string{"--pipelines"}, estest.FirstSetup[:2]},
 		{[]string{"--index-management"}, estest.FirstSetup[2:8]},
 		{[]string{"--index-management", "--transforms"}, estest.FirstSetup[2:]},
+		{[]string{"--lookup-index"}, estest.LookupFirstSetup},
 	} {
 		t.Run(strings.Join(tc.flags, " "), func(t *testing.T) {
 			es := estest.New(estest.Options{})
@@ -204,6 +205,17 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 		"_meta":  map[string]any{"managed_by": "threatqbeat", "version": 1},
 	}, "started")
 	es.SeedIndex(setup.Destination("1"), map[string]any{}, setup.Alias)
+	// An active indicator ThreatQ last sent 20 days ago: the source data
+	// stream (5-6 days) no longer has it, only the old destination.
+	now := time.Now().UTC()
+	es.SeedDocument(setup.Destination("1"), "old", map[string]any{
+		"@timestamp":  now.Add(-20 * 24 * time.Hour).Format(time.RFC3339),
+		"data_stream": map[string]any{"type": "logs", "dataset": "ti_threatq.threat", "namespace": "default"},
+		"input":       map[string]any{"type": "threatq"},
+		"labels":      map[string]any{"is_ioc_transform_source": "false"},
+		"event":       map[string]any{"kind": "enrichment", "ingested": now.Add(-20 * 24 * time.Hour).Format(time.RFC3339Nano)},
+		"threatq":     map[string]any{"id": 1, "indicator_value": "198.51.100.1", "ioc_expired_at": now.Add(70 * 24 * time.Hour).Format(time.RFC3339Nano)},
+	})
 	b := newBeat(t, onlyES(es.URL))
 
 	out := b.run(t, true, "setup", "--transforms", "-e")
@@ -239,6 +251,14 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 	}
 	if !strings.Contains(out, "Alias logs-ti_threatq_latest.threat: moved to "+newDest+"; old destination logs-ti_threatq_latest.dest_threat-1 deleted") {
 		t.Errorf("setup output:\n%s", out)
+	}
+	// The new transform rebuilt the indicator from its restored copy.
+	var values []any
+	for _, d := range es.Documents(setup.Alias) {
+		values = append(values, field(d, "threatq.indicator_value"))
+	}
+	if !cmp.Equal(values, []any{"198.51.100.1"}) {
+		t.Errorf("the alias after the upgrade holds %v, want the indicator older than the source's retention", values)
 	}
 }
 
@@ -310,6 +330,7 @@ func TestExportWithoutElasticsearch(t *testing.T) {
 		{"ilm-policy", a.Policy},
 		{"pipeline", a.Pipeline},
 		{"transform", a.Transform},
+		{"lookup-index", a.Lookup.Transform},
 	} {
 		t.Run(tc.what, func(t *testing.T) {
 			out, err := b.command(timeout(t, time.Minute), "export", tc.what).Output()
@@ -325,6 +346,31 @@ func TestExportWithoutElasticsearch(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("lookup-index --dir", func(t *testing.T) {
+		dir := t.TempDir()
+		if out, err := b.command(timeout(t, time.Minute), "export", "lookup-index", "--dir", dir).CombinedOutput(); err != nil {
+			t.Fatalf("export lookup-index --dir: %v\n%s", err, out)
+		}
+		for f, want := range map[string]setup.Body{
+			"transform/" + setup.LookupTransformID + ".json": a.Lookup.Transform,
+			"template/" + setup.LookupTemplateName + ".json":  a94.Lookup.Template,
+			"index/" + setup.LookupIndex + ".json":           a94.Lookup.Index,
+			"pipeline/" + setup.LookupPipelineID + ".json":   a.Lookup.Pipeline,
+		} {
+			data, err := os.ReadFile(filepath.Join(dir, f))
+			var got setup.Body
+			if err == nil {
+				err = json.Unmarshal(data, &got)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s differs from what setup sends (-want +got):\n%s", f, diff)
+			}
+		}
+	})
 
 	t.Run("transform --dir", func(t *testing.T) {
 		dir := t.TempDir()
