@@ -354,7 +354,7 @@ func TestExportWithoutElasticsearch(t *testing.T) {
 		}
 		for f, want := range map[string]setup.Body{
 			"transform/" + setup.LookupTransformID + ".json": a.Lookup.Transform,
-			"template/" + setup.LookupTemplateName + ".json":  a94.Lookup.Template,
+			"template/" + setup.LookupTemplateName + ".json": a94.Lookup.Template,
 			"index/" + setup.LookupIndex + ".json":           a94.Lookup.Index,
 			"pipeline/" + setup.LookupPipelineID + ".json":   a.Lookup.Pipeline,
 		} {
