@@ -228,3 +228,47 @@ func waitForDestination(t *testing.T, es *realES, ns string, check func(map[stri
 	}
 	t.Fatalf("transform destination: %v", last)
 }
+
+// realLookupJoin waits until the lookup index holds the indicator value
+// active, then runs docs/elasticsearch.md's ES|QL join over an index of
+// events of its own: the event whose source.ip is the indicator gets its
+// type, the other one nothing.
+func realLookupJoin(t *testing.T, es *realES, ns, active string) {
+	t.Helper()
+	mode := es.must(t, http.MethodGet, "/"+setup.LookupIndex+"/_settings", nil)
+	if got := field(mode[setup.LookupIndex].(map[string]any), "settings.index.mode"); got != "lookup" {
+		t.Fatalf("%s has index.mode %v", setup.LookupIndex, got)
+	}
+	events := "threatqbeat-e2e-events-" + ns
+	t.Cleanup(func() { es.do(t, http.MethodDelete, "/"+events, nil) })
+	es.must(t, http.MethodPut, "/"+events, map[string]any{"mappings": map[string]any{"properties": map[string]any{
+		"@timestamp": map[string]any{"type": "date"}, "source": map[string]any{"properties": map[string]any{"ip": map[string]any{"type": "ip"}}},
+	}}})
+	for _, ip := range []string{active, "192.0.2.77"} {
+		es.must(t, http.MethodPost, "/"+events+"/_doc?refresh=true", map[string]any{"@timestamp": time.Now().UTC().Format(time.RFC3339), "source": map[string]any{"ip": ip}})
+	}
+	query := "FROM " + events + " | EVAL " + setup.LookupJoinKey + " = TO_STRING(source.ip) | LOOKUP JOIN " + setup.LookupIndex +
+		" ON " + setup.LookupJoinKey + " | KEEP source.ip, threat.indicator.type, threatq.id | SORT source.ip"
+	deadline := time.Now().Add(6 * time.Minute)
+	var last string
+	for time.Now().Before(deadline) {
+		es.do(t, http.MethodPost, "/_transform/"+setup.LookupTransformID+"/_schedule_now", nil)
+		es.do(t, http.MethodPost, "/"+setup.LookupIndex+"/_refresh", nil)
+		status, res := es.do(t, http.MethodPost, "/_query", map[string]any{"query": query})
+		if status != http.StatusOK {
+			t.Fatalf("ES|QL %s: %d %v", query, status, res)
+		}
+		rows, _ := res["values"].([]any)
+		got := map[string][]any{}
+		for _, r := range rows {
+			row := r.([]any)
+			got[fmt.Sprint(row[0])] = row[1:]
+		}
+		if len(got) == 2 && fmt.Sprint(got[active][0]) == "ipv4-addr" && got["192.0.2.77"][0] == nil {
+			return
+		}
+		last = fmt.Sprint(res["values"])
+		time.Sleep(5 * time.Second)
+	}
+	t.Fatalf("LOOKUP JOIN on %s never matched %s: last rows %s", setup.LookupIndex, active, last)
+}

@@ -62,22 +62,39 @@ func TestRealElasticsearch(t *testing.T) {
 	dataStream := setup.DataStream(ns)
 	a := expectedAssets(t)
 	dest := setup.Destination(a.TransformVersion)
+	// The namespace of the indicator that only the previous destination
+	// holds (older than the source's retention).
+	nsOld := ns + "old"
+	lookupOn := serverless || major >= 9 || (major == 8 && mustAtoi(t, strings.SplitN(fmt.Sprint(field(root, "version.number")), ".", 3)[1]) >= 18)
 	t.Cleanup(func() {
-		es.do(t, http.MethodDelete, "/_data_stream/"+dataStream, nil)
-		es.do(t, http.MethodPost, "/"+setup.Alias+"/_delete_by_query?refresh=true",
-			map[string]any{"query": map[string]any{"term": map[string]any{"data_stream.namespace": ns}}})
+		for _, n := range []string{ns, nsOld} {
+			es.do(t, http.MethodDelete, "/_data_stream/"+setup.DataStream(n), nil)
+			es.do(t, http.MethodPost, "/"+setup.Alias+"/_delete_by_query?refresh=true",
+				map[string]any{"query": map[string]any{"term": map[string]any{"data_stream.namespace": n}}})
+		}
+		if lookupOn {
+			es.do(t, http.MethodPost, "/"+setup.LookupIndex+"/_delete_by_query?refresh=true",
+				map[string]any{"query": map[string]any{"prefix": map[string]any{setup.LookupJoinKey: "198.51.100."}}})
+		}
 	})
 
-	b := newBeat(t, onlyES(es.proxy.URL)+"threatqbeat.data_stream.namespace: "+ns+"\n")
+	config := onlyES(es.proxy.URL) + "threatqbeat.data_stream.namespace: " + ns + "\n"
+	if lookupOn {
+		config += "setup.lookup_index.enabled: true\n"
+	}
+	b := newBeat(t, config)
 	b.run(t, true, "setup", "-e")
 	checkPlainDestination(t, es, dest)
-	realUpgrade(t, es, b, a)
+	realUpgrade(t, es, b, a, nsOld, lookupOn)
 
 	out := b.run(t, true, "setup", "-e")
 	want := slices.Clone(estest.SecondSetup)
 	want[3] = "GET /_data_stream/" + dataStream
 	if serverless {
 		want = append(want[:1], want[2:]...)
+	}
+	if lookupOn {
+		want = append(want, estest.LookupSecondSetup...)
 	}
 	if diff := cmp.Diff(want, es.requests()); diff != "" {
 		t.Fatalf("a second setup must only read (-want +got):\n%s\n%s", diff, out)
@@ -164,6 +181,10 @@ func TestRealElasticsearch(t *testing.T) {
 		return nil
 	})
 
+	if lookupOn {
+		realLookupJoin(t, es, ns, ip(base+1))
+	}
+
 	// Documents that must not reach the alias, written straight into the
 	// source data stream: one the ingest pipeline failed, one of another
 	// input (the Elastic integration's httpjson), one with neither unique
@@ -244,8 +265,10 @@ func checkPlainDestination(t *testing.T, es *realES, dest string) {
 
 // realUpgrade makes the cluster look as if the previous transform version
 // were installed (its transform running, its destination behind the
-// alias), then runs setup --transforms and checks the upgrade's requests.
-func realUpgrade(t *testing.T, es *realES, b *beatCmd, a *setup.Assets) {
+// alias, holding an active indicator of namespace nsOld that the source
+// data stream no longer has), then runs setup --transforms, checks the
+// upgrade's requests, and waits for the indicator in the new destination.
+func realUpgrade(t *testing.T, es *realES, b *beatCmd, a *setup.Assets, nsOld string, lookupOn bool) {
 	t.Helper()
 	prev := setup.Destination(fmt.Sprint(mustAtoi(t, a.TransformVersion) - 1))
 	old := map[string]any{}
@@ -269,13 +292,29 @@ func realUpgrade(t *testing.T, es *realES, b *beatCmd, a *setup.Assets) {
 	}})
 	es.must(t, http.MethodPut, tr+"?defer_validation=true", old)
 	es.must(t, http.MethodPost, tr+"/_start", nil)
+	// An indicator ThreatQ last sent 20 days ago: only the old destination
+	// has it, as the transform wrote it.
+	long := time.Now().UTC().Add(-20 * 24 * time.Hour)
+	es.must(t, http.MethodPut, "/"+prev+"/_doc/e2e-old?refresh=true", map[string]any{
+		"@timestamp":  long.Format(time.RFC3339),
+		"data_stream": map[string]any{"type": "logs", "dataset": "ti_threatq.threat", "namespace": nsOld},
+		"input":       map[string]any{"type": "threatq"},
+		"labels":      map[string]any{"is_ioc_transform_source": "false"},
+		"event":       map[string]any{"kind": "enrichment", "ingested": long.Format(time.RFC3339Nano)},
+		"threat":      map[string]any{"indicator": map[string]any{"type": "ipv4-addr", "ip": "198.51.100.251"}},
+		"threatq": map[string]any{"id": time.Now().Unix(), "indicator_value": "198.51.100.251", "type": "IP Address",
+			"ioc_expired_at": time.Now().UTC().Add(70 * 24 * time.Hour).Format(time.RFC3339Nano)},
+	})
 	es.requests()
 	out := b.run(t, true, "setup", "--transforms", "-e")
 	// The pipeline and the destination template are current already: the
-	// upgrade without their PUTs.
+	// upgrade without their PUTs, then (with the lookup index) its reads.
 	upgrade := slices.DeleteFunc(slices.Clone(estest.TransformUpgrade), func(r string) bool {
 		return strings.HasPrefix(r, "PUT /_ingest/pipeline/") || strings.HasPrefix(r, "PUT /_index_template/")
 	})
+	if lookupOn {
+		upgrade = append(upgrade, estest.LookupSecondSetup...)
+	}
 	if diff := cmp.Diff(upgrade, es.requests()); diff != "" {
 		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)
 	}
@@ -286,6 +325,12 @@ func realUpgrade(t *testing.T, es *realES, b *beatCmd, a *setup.Assets) {
 	if v := field(got["transforms"].([]any)[0].(map[string]any), "_meta.version"); fmt.Sprint(v) != a.TransformVersion {
 		t.Fatalf("transform version after the upgrade: %v", v)
 	}
+	waitForDestination(t, es, nsOld, func(docs map[string][]map[string]any) error {
+		if _, ok := docs["198.51.100.251"]; !ok || len(docs) != 1 {
+			return fmt.Errorf("the indicator older than the source's retention is not in the new destination: %v", docs)
+		}
+		return nil
+	})
 }
 
 // checkInstalled checks what setup installed, as the cluster reports it.

@@ -31,6 +31,27 @@ func (s *Server) Documents(name string) map[string]map[string]any {
 	return out
 }
 
+// indexDocument serves POST /<target>/_doc and PUT|POST /<target>/_doc/<id>
+// (RestIndexAction): without an id, the id is generated and the write is a
+// create (IndexRequest.autoGenerateId); with one, op_type is index unless
+// the request says create.
+func (s *Server) indexDocument(r *http.Request, parts []string, doc map[string]any) (int, any) {
+	target, opType, id := parts[0], r.URL.Query().Get("op_type"), ""
+	if len(parts) == 3 {
+		id = parts[2]
+		if opType == "" {
+			opType = "index"
+		}
+	} else {
+		s.seq++
+		id, opType = fmt.Sprintf("estest-%d", s.seq), "create"
+	}
+	if err := s.write(target, id, doc, opType, r.URL.Query().Get("pipeline")); err != nil {
+		return err.status, errBody(err.typ, err.reason, err.status)
+	}
+	return http.StatusCreated, map[string]any{"_index": target, "_id": id, "result": "created"}
+}
+
 // resolve returns the indices and data streams a name stands for: itself,
 // or the indices holding it as an alias; a comma-separated list or
 // wildcards resolve each part. The caller holds s.mu.

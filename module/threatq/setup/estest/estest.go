@@ -135,6 +135,7 @@ type Server struct {
 	transforms  map[string]*transform
 	// docs holds the documents of indices and data streams by _id.
 	docs map[string]map[string]map[string]any
+	seq  int // generated document ids
 }
 
 // New starts a Server on a loopback port.

@@ -88,9 +88,9 @@ func filterSource(doc map[string]any, filter any) map[string]any {
 	return out
 }
 
-// search serves POST /<index>/_search with size 0 and terms aggregations
-// (the only searches setup sends): hits.total and, per aggregation, the
-// buckets of a field's values by descending count.
+// search serves POST /<index>/_search: the first size (default 10)
+// documents the query selects, hits.total and, per terms aggregation (the
+// only aggregation setup sends), the buckets of a field's values.
 func (s *Server) search(target string, doc map[string]any) (int, any) {
 	names := s.resolve(target)
 	if len(names) == 0 {
@@ -101,6 +101,11 @@ func (s *Server) search(target string, doc map[string]any) (int, any) {
 		query = map[string]any{"match_all": map[string]any{}}
 	}
 	var hits []map[string]any
+	var found []any
+	size := 10
+	if n, ok := doc["size"].(float64); ok {
+		size = int(n)
+	}
 	for _, n := range names {
 		for _, id := range sortedKeys(s.docs[n]) {
 			ok, err := matches(query, s.docs[n][id], s.opts.Now())
@@ -109,6 +114,9 @@ func (s *Server) search(target string, doc map[string]any) (int, any) {
 			}
 			if ok {
 				hits = append(hits, s.docs[n][id])
+				if len(found) < size {
+					found = append(found, map[string]any{"_index": n, "_id": id, "_source": s.docs[n][id]})
+				}
 			}
 		}
 	}
@@ -132,7 +140,7 @@ func (s *Server) search(target string, doc map[string]any) (int, any) {
 		aggs[name] = map[string]any{"buckets": buckets}
 	}
 	return http.StatusOK, map[string]any{"timed_out": false,
-		"hits":         map[string]any{"total": map[string]any{"value": len(hits), "relation": "eq"}, "hits": []any{}},
+		"hits":         map[string]any{"total": map[string]any{"value": len(hits), "relation": "eq"}, "hits": append([]any{}, found...)},
 		"aggregations": aggs}
 }
 

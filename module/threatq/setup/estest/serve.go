@@ -140,6 +140,8 @@ func (s *Server) route(r *http.Request, doc map[string]any) (int, any) {
 		return s.alias(parts[1])
 	case len(parts) == 1 && parts[0] == "_aliases" && m == http.MethodPost:
 		return s.aliases(doc)
+	case (len(parts) == 2 || len(parts) == 3) && parts[1] == "_doc" && (m == http.MethodPost || m == http.MethodPut) && !strings.HasPrefix(parts[0], "_"):
+		return s.indexDocument(r, parts, doc)
 	case r.URL.Path == "/_reindex" && m == http.MethodPost:
 		return s.reindex(r.URL.Query(), doc)
 	case len(parts) == 2 && parts[1] == "_search" && (m == http.MethodPost || m == http.MethodGet) && !strings.HasPrefix(parts[0], "_"):
