@@ -40,11 +40,13 @@ var docCommandTests = map[string]string{
 	"threatqbeat setup --index-management":                                                "TestSetupFlagsSelectSteps",
 	"threatqbeat setup --pipelines":                                                       "TestSetupFlagsSelectSteps",
 	"threatqbeat setup --index-management --transforms":                                   "TestSetupFlagsSelectSteps",
+	"threatqbeat setup --lookup-index":                                                    "TestSetupFlagsSelectSteps",
 	"threatqbeat setup --dashboards -E -E setup.dashboards.directory= setup.kibana.host=": "TestSetupDashboardsImportsIntoKibana",
 	"threatqbeat export template":                                                         "TestExportWithoutElasticsearch",
 	"threatqbeat export ilm-policy":                                                       "TestExportWithoutElasticsearch",
 	"threatqbeat export pipeline":                                                         "TestExportWithoutElasticsearch",
 	"threatqbeat export transform":                                                        "TestExportWithoutElasticsearch",
+	"threatqbeat export lookup-index":                                                     "TestExportWithoutElasticsearch",
 	"threatqbeat export transform --dir":                                                  "TestExportWithoutElasticsearch",
 	"threatqbeat version":                                                                 "TestVersionNamesThreatqbeat",
 }

@@ -1,8 +1,10 @@
 // Package setup installs threatqbeat's Elasticsearch assets for the threat
 // dataset: the ILM policy (or data stream lifecycle), the index template and
 // data stream logs-ti_threatq.threat-<namespace>, the ingest pipeline, and
-// the latest transform with its destination index and alias. docs/
-// elasticsearch.md is the user-facing description.
+// the latest transform with its destination index and alias, and, with
+// setup.lookup_index.enabled or --lookup-index, the ES|QL lookup index
+// ti_threatq-lookup and its transform (lookup.go). docs/elasticsearch.md is
+// the user-facing description.
 //
 // # Pure bodies
 //
@@ -21,8 +23,11 @@
 // match the output). Setup runs the selected Steps; every asset is first
 // read back, and written only when missing or when its _meta.hash differs
 // from the body's (Build stamps the hash), so a second setup sends only
-// reads. The transform is versioned instead (_meta.version); a new version
-// replaces the old transform and destination (see transforms.go).
+// reads. The transforms are versioned instead (_meta.version); a new version
+// replaces the old transform and destination (see transforms.go, lookup.go),
+// after copying the destination's active indicators back into the source
+// data stream (restore.go), so that the rebuilt destination has every active
+// indicator, not only those within the source's retention.
 // EnsureForRun is the Elasticsearch output's connect callback for `run`:
 // it writes only what is missing.
 //
