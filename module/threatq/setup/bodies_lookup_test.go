@@ -1,6 +1,8 @@
 package setup
 
 import (
+	"path"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,4 +62,23 @@ func TestKeptFields(t *testing.T) {
 	require.ErrorContains(t, err, "no remove processor")
 	_, err = buildLookup(Body{"mappings": Body{"properties": Body{}}})
 	require.ErrorContains(t, err, "which fields.yml does not define")
+}
+
+// TestLookupIndexName: ti_threatq-lookup is a valid index name
+// (MetadataCreateIndexService.validateIndexOrAliasName: lowercase, none of
+// \/*?"<>| ,#:, not starting with _ - +, at most 255 bytes), matches none
+// of the built-in data stream templates' patterns (a plain index could not
+// be created under one whose template wins), and is outside logs-ti_*,
+// which Kibana Security reads as indicator documents.
+func TestLookupIndexName(t *testing.T) {
+	n := LookupIndex
+	require.Equal(t, strings.ToLower(n), n)
+	require.False(t, strings.ContainsAny(n, "\\/*?\"<>| ,#:"))
+	require.False(t, strings.ContainsAny(n[:1], "_-+."))
+	require.LessOrEqual(t, len(n), 255)
+	for _, p := range []string{"logs-*-*", "metrics-*-*", "synthetics-*-*", "traces-*-*", "logs-ti_*", "profiling-*", ".*"} {
+		ok, err := path.Match(p, n)
+		require.NoError(t, err)
+		require.False(t, ok, "%s matches %s", n, p)
+	}
 }
