@@ -134,19 +134,9 @@ func (s *agentSpec) processing(info beat.Info, log *logp.Logger) func() (beat.Pr
 	}
 }
 
-// ClientOptions returns the ThreatQ client options of a configuration,
-// without the HTTP client, logger and clock.
-func ClientOptions(cfg config.Config) threatq.Options {
-	return threatq.Options{
-		URL: cfg.URL, TokenURL: cfg.TokenEndpoint(), ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
-		PageSize: cfg.PageSize, MaxPages: cfg.MaxPagesPerRun, MaxPageBytes: int64(cfg.MaxPageBytes),
-		Retry: threatq.RetryPolicy{MaxAttempts: cfg.Retry.MaxAttempts, WaitMin: cfg.Retry.WaitMin, WaitMax: cfg.Retry.WaitMax},
-	}
-}
-
 // newAPI returns the ThreatQ client of a configuration.
 func newAPI(cfg config.Config, hc *http.Client, log *logp.Logger, now func() time.Time) (*threatq.Client, error) {
-	opts := ClientOptions(cfg)
+	opts := cfg.ClientOptions()
 	opts.HTTPClient, opts.Logger, opts.Now = hc, log, now
 	return threatq.New(opts)
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/elastic/beats/v7/libbeat/cmd/instance"
 	"github.com/elastic/elastic-agent-libs/logp"
 
-	"github.com/threatqbeat/threatqbeat/beater"
 	"github.com/threatqbeat/threatqbeat/config"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
@@ -71,7 +70,7 @@ func testThreatQ(ctx context.Context, out io.Writer, cfg config.Config, hc *http
 			return fmt.Errorf("configure HTTP client for threatqbeat.url: %w", err)
 		}
 	}
-	opts := beater.ClientOptions(cfg)
+	opts := cfg.ClientOptions()
 	opts.HTTPClient, opts.Logger, opts.MaxPages = hc, logp.NewNopLogger(), 1
 	// A test answers quickly: at most one retry, after at most 5 s.
 	opts.Retry.MaxAttempts = min(opts.Retry.MaxAttempts, 2)

@@ -30,7 +30,8 @@ type Config struct {
 	Interval       time.Duration `config:"interval"`
 	PageSize       int           `config:"page_size"`
 	MaxPagesPerRun int           `config:"max_pages_per_run"`
-	// MaxPageBytes bounds a page body; 0: page_size × threatq.IndicatorBytes.
+	// MaxPageBytes bounds a page body; 0: page_size × threatq.IndicatorBytes
+	// (see PageBytesLimit).
 	MaxPageBytes      cfgtype.ByteSize                   `config:"max_page_bytes"`
 	HTTPClientTimeout time.Duration                      `config:"http_client_timeout"`
 	SSL               *tlscommon.Config                  `config:"ssl"`
@@ -86,7 +87,10 @@ const (
 	maxPageBytes = 1 << 30
 )
 
-// Default returns a fresh default configuration.
+// Default returns a fresh default configuration. These are threatqbeat's
+// defaults, declared nowhere else: the ThreatQ client (module/threatq)
+// takes every setting explicitly (ClientOptions), and the defaults derived
+// from other settings (token_url, max_page_bytes) are in client.go.
 func Default() Config {
 	return Config{
 		Interval:              time.Minute,
@@ -215,19 +219,6 @@ func (c *Config) Expiration() time.Duration {
 	return d
 }
 
-// TokenEndpoint returns token_url, or <url>/api/token when unset.
-func (c *Config) TokenEndpoint() string {
-	if c.TokenURL != "" {
-		return c.TokenURL
-	}
-	return strings.TrimRight(c.URL, "/") + "/api/token"
-}
-
 // RedactURL is threatq.RedactURL, the one form in which threatqbeat shows
 // a URL: without user information, secret-looking query values redacted.
 func RedactURL(s string) string { return threatq.RedactURL(s) }
-
-// Transport returns the HTTP transport settings for the ThreatQ client.
-func (c *Config) Transport() httpcommon.HTTPTransportSettings {
-	return httpcommon.HTTPTransportSettings{TLS: c.SSL, Timeout: c.HTTPClientTimeout, Proxy: c.Proxy}
-}

@@ -17,19 +17,21 @@ import (
 // sources and attributes that newer ThreatQ versions leave out by default.
 const DefaultFields = "*,attributes.name,attributes.value,sources"
 
-// Options configure a Client. URL, ClientID, ClientSecret and HTTPClient are
-// required.
+// Options configure a Client. Every setting is explicit: threatqbeat's
+// defaults (page size, token endpoint, page body limit, retries) are
+// declared once, by its configuration (config.Config.ClientOptions). Only
+// the dependencies (Logger, Now, Sleep) and Fields have defaults here.
 type Options struct {
-	URL          string // ThreatQ base URL
-	TokenURL     string // default <URL>/api/token
-	ClientID     string
-	ClientSecret string
-	HTTPClient   *http.Client // must not retry on its own; New sets its redirect policy on a copy
-	PageSize     int          // default 1000
-	MaxPages     int          // pages per walk; default unlimited
-	MaxPageBytes int64        // page body limit; default DefaultMaxPageBytes(PageSize)
+	URL          string       // ThreatQ base URL; required
+	TokenURL     string       // OAuth2 token endpoint; required
+	ClientID     string       // required
+	ClientSecret string       // required
+	HTTPClient   *http.Client // required; must not retry on its own; New sets its redirect policy on a copy
+	PageSize     int          // indicators per request; at least 1
+	MaxPages     int          // pages per walk; 0: unlimited
+	MaxPageBytes int64        // page body limit; positive (DefaultMaxPageBytes sizes it from PageSize)
 	Fields       string       // the fields parameter; default DefaultFields
-	Retry        RetryPolicy
+	Retry        RetryPolicy  // MaxAttempts at least 1; with retries, WaitMin positive and not above WaitMax
 	Logger       *logp.Logger
 	Now          func() time.Time                           // default time.Now
 	Sleep        func(context.Context, time.Duration) error // default a timer honouring ctx
@@ -53,30 +55,17 @@ func New(opts Options) (*Client, error) {
 	if opts.HTTPClient == nil {
 		return nil, errors.New("create threatq client: no HTTP client")
 	}
+	if err := opts.check(); err != nil {
+		return nil, fmt.Errorf("create threatq client: %w", err)
+	}
 	hc := *opts.HTTPClient
 	hc.CheckRedirect = refuseRedirects
 	opts.HTTPClient = &hc
 	opts.URL = withoutUserinfo(opts.URL)
-	if opts.TokenURL == "" {
-		opts.TokenURL = strings.TrimRight(opts.URL, "/") + "/api/token"
-	}
 	opts.TokenURL = withoutUserinfo(opts.TokenURL)
-	if opts.PageSize <= 0 {
-		opts.PageSize = 1000
-	}
-	if opts.MaxPageBytes <= 0 {
-		opts.MaxPageBytes = DefaultMaxPageBytes(opts.PageSize)
-	}
 	if opts.Fields == "" {
 		opts.Fields = DefaultFields
 	}
-	if opts.Retry.MaxAttempts < 1 {
-		opts.Retry.MaxAttempts = 1
-	}
-	if opts.Retry.WaitMin <= 0 {
-		opts.Retry.WaitMin = time.Second
-	}
-	opts.Retry.WaitMax = max(opts.Retry.WaitMax, opts.Retry.WaitMin)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -92,6 +81,27 @@ func New(opts Options) (*Client, error) {
 		tokens: newTokenSource(opts.TokenURL, opts.ClientID, opts.ClientSecret, opts.HTTPClient, opts.Now),
 		log:    opts.Logger,
 	}, nil
+}
+
+// check refuses options a Client cannot work with, naming the option.
+func (o *Options) check() error {
+	var errs []error
+	if u, err := url.Parse(o.TokenURL); err != nil || u.Host == "" {
+		errs = append(errs, fmt.Errorf("invalid token URL %q", RedactURL(o.TokenURL)))
+	}
+	if o.PageSize < 1 {
+		errs = append(errs, fmt.Errorf("page size %d: must be at least 1", o.PageSize))
+	}
+	if o.MaxPageBytes <= 0 {
+		errs = append(errs, fmt.Errorf("page body limit %d: must be positive", o.MaxPageBytes))
+	}
+	if o.Retry.MaxAttempts < 1 {
+		errs = append(errs, fmt.Errorf("retry attempts %d: must be at least 1", o.Retry.MaxAttempts))
+	}
+	if o.Retry.MaxAttempts > 1 && (o.Retry.WaitMin <= 0 || o.Retry.WaitMax < o.Retry.WaitMin) {
+		errs = append(errs, fmt.Errorf("retry waits %s to %s: the least must be positive and not above the most", o.Retry.WaitMin, o.Retry.WaitMax))
+	}
+	return errors.Join(errs...)
 }
 
 // TokenFetches is how many times a token was requested.

@@ -75,7 +75,8 @@ func newEnv(t *testing.T, responses ...fakeResponse) *testEnv {
 	srv := httptest.NewServer(env.api)
 	t.Cleanup(srv.Close)
 	c, err := New(Options{
-		URL: srv.URL, ClientID: "id", ClientSecret: "secret", HTTPClient: srv.Client(), PageSize: 2,
+		URL: srv.URL, TokenURL: srv.URL + "/api/token", ClientID: "id", ClientSecret: "secret", HTTPClient: srv.Client(),
+		PageSize: 2, MaxPageBytes: DefaultMaxPageBytes(2),
 		Retry: RetryPolicy{MaxAttempts: 3, WaitMin: time.Second, WaitMax: 8 * time.Second},
 		Now:   func() time.Time { return env.now },
 		Sleep: func(_ context.Context, d time.Duration) error { env.waits = append(env.waits, d); return nil },
@@ -284,7 +285,8 @@ func TestTokenEndpointRefusal(t *testing.T) {
 		w.Write([]byte(`{"error":"invalid_client"}`))
 	}))
 	defer srv.Close()
-	c, err := New(Options{URL: srv.URL, ClientID: "id", ClientSecret: "topsecret", HTTPClient: srv.Client(),
+	c, err := New(Options{URL: srv.URL, TokenURL: srv.URL + "/api/token", ClientID: "id", ClientSecret: "topsecret", HTTPClient: srv.Client(),
+		PageSize: 1000, MaxPageBytes: DefaultMaxPageBytes(1000),
 		Retry: RetryPolicy{MaxAttempts: 3, WaitMin: time.Second, WaitMax: time.Second},
 		Sleep: func(context.Context, time.Duration) error { return errors.New("must not retry") }})
 	require.NoError(t, err)

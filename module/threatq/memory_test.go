@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -32,8 +33,8 @@ func allocated(f func()) uint64 {
 func TestClaimedLengthIsNotAllocated(t *testing.T) {
 	sim := threatqtest.New(threatqtest.Options{})
 	defer sim.Close()
-	c, err := New(Options{URL: sim.URL(), ClientID: "test", ClientSecret: "test", HTTPClient: sim.Client(), PageSize: 10000,
-		Retry: RetryPolicy{MaxAttempts: 1}})
+	c, err := New(Options{URL: sim.URL(), TokenURL: sim.TokenURL(), ClientID: "test", ClientSecret: "test", HTTPClient: sim.Client(),
+		PageSize: 10000, MaxPageBytes: DefaultMaxPageBytes(10000), Retry: RetryPolicy{MaxAttempts: 1}})
 	require.NoError(t, err)
 	_, err = c.tokens.Token(context.Background())
 	require.NoError(t, err)
@@ -52,8 +53,8 @@ func TestClaimedLengthIsNotAllocated(t *testing.T) {
 func TestClaimedLengthAboveLimitIsRefusedUnread(t *testing.T) {
 	sim := threatqtest.New(threatqtest.Options{})
 	defer sim.Close()
-	c, err := New(Options{URL: sim.URL(), ClientID: "test", ClientSecret: "test", HTTPClient: sim.Client(), PageSize: 10,
-		MaxPageBytes: 1 << 20, Retry: RetryPolicy{MaxAttempts: 3}})
+	c, err := New(Options{URL: sim.URL(), TokenURL: sim.TokenURL(), ClientID: "test", ClientSecret: "test", HTTPClient: sim.Client(), PageSize: 10,
+		MaxPageBytes: 1 << 20, Retry: RetryPolicy{MaxAttempts: 3, WaitMin: time.Second, WaitMax: time.Second}})
 	require.NoError(t, err)
 	sim.InjectFault(threatqtest.Fault{Body: `{"total":1,"data":[`, ClaimedLength: 600 << 20, Times: -1})
 
@@ -99,8 +100,8 @@ func TestPageAboveLimitIsRefused(t *testing.T) {
 			defer tr.Close()
 			hc.Transport = tr.Wrap(hc.Transport)
 		}
-		c, err := New(Options{URL: srv.URL, ClientID: "id", ClientSecret: "s", HTTPClient: hc, MaxPageBytes: 1 << 20,
-			Retry: RetryPolicy{MaxAttempts: 3}})
+		c, err := New(Options{URL: srv.URL, TokenURL: srv.URL + "/api/token", ClientID: "id", ClientSecret: "s", HTTPClient: hc,
+			PageSize: 1000, MaxPageBytes: 1 << 20, Retry: RetryPolicy{MaxAttempts: 3, WaitMin: time.Second, WaitMax: time.Second}})
 		require.NoError(t, err)
 		var werr error
 		n := allocated(func() { _, werr = c.Walk("c", "").Next(context.Background()) })
@@ -130,7 +131,8 @@ func TestErrorBodyIsReadOnlyInPart(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c, err := New(Options{URL: srv.URL, ClientID: "id", ClientSecret: "s", HTTPClient: srv.Client(), Retry: RetryPolicy{MaxAttempts: 1}})
+	c, err := New(Options{URL: srv.URL, TokenURL: srv.URL + "/api/token", ClientID: "id", ClientSecret: "s", HTTPClient: srv.Client(),
+		PageSize: 1000, MaxPageBytes: DefaultMaxPageBytes(1000), Retry: RetryPolicy{MaxAttempts: 1}})
 	require.NoError(t, err)
 	var werr error
 	n := allocated(func() { _, werr = c.Walk("c", "").Next(context.Background()) })

@@ -17,7 +17,8 @@ import (
 func simClient(t *testing.T, sim *threatqtest.Server) *Client {
 	t.Helper()
 	c, err := New(Options{
-		URL: sim.URL(), ClientID: "test", ClientSecret: "test", HTTPClient: sim.Client(), PageSize: 10,
+		URL: sim.URL(), TokenURL: sim.TokenURL(), ClientID: "test", ClientSecret: "test", HTTPClient: sim.Client(),
+		PageSize: 10, MaxPageBytes: DefaultMaxPageBytes(10),
 		Retry: RetryPolicy{MaxAttempts: 1},
 	})
 	require.NoError(t, err)

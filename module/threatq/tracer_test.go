@@ -25,8 +25,8 @@ func TestTracerRedactsSecrets(t *testing.T) {
 	require.NoError(t, err)
 	hc := srv.Client()
 	hc.Transport = tr.Wrap(hc.Transport)
-	c, err := New(Options{URL: srv.URL, ClientID: "the-client", ClientSecret: "very-secret-value", HTTPClient: hc,
-		Retry: RetryPolicy{MaxAttempts: 1}})
+	c, err := New(Options{URL: srv.URL, TokenURL: srv.URL + "/api/token", ClientID: "the-client", ClientSecret: "very-secret-value", HTTPClient: hc,
+		PageSize: 1000, MaxPageBytes: DefaultMaxPageBytes(1000), Retry: RetryPolicy{MaxAttempts: 1}})
 	require.NoError(t, err)
 	_, err = drain(t, c.Walk("abc", ""))
 	require.ErrorIs(t, err, ErrNoMorePages)

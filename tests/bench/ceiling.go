@@ -33,9 +33,11 @@ func (p passResult) String() string {
 func ceilingPass(ctx context.Context, url string, pageSize, want int, mapToo bool) (passResult, error) {
 	var res passResult
 	c, err := threatq.New(threatq.Options{
-		URL: url, ClientID: "test", ClientSecret: "test",
-		HTTPClient: &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
-		PageSize:   pageSize,
+		URL: url, TokenURL: url + "/api/token", ClientID: "test", ClientSecret: "test",
+		HTTPClient:   &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		PageSize:     pageSize,
+		MaxPageBytes: threatq.DefaultMaxPageBytes(pageSize),
+		Retry:        threatq.RetryPolicy{MaxAttempts: 1},
 	})
 	if err != nil {
 		return res, err
