@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/cfgfile"
@@ -17,13 +16,15 @@ import (
 	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/monitoring"
+
+	"github.com/threatqbeat/threatqbeat/beater/collector"
 )
 
 // agentInputs runs threatqbeat under Elastic Agent. libbeat's Agent manager
 // (x-pack/libbeat/management, registered by cmd/agent.go) turns every
 // stream of an input unit into one configuration with cmd's transform and
 // hands the complete list to Reload after every policy change. Each
-// configuration becomes an input (input.go) with its own ThreatQ client,
+// configuration becomes a collector.Runner with its own ThreatQ client,
 // cursor directory, health, metrics and pipeline clients carrying the
 // stream's index and processors.
 //
@@ -36,9 +37,9 @@ type agentInputs struct {
 	info    beat.Info
 	opts    Options
 	log     *logp.Logger
-	health  *health              // beat-wide, for inputs without a stream reporter
+	health  *collector.Health    // beat-wide, for inputs without a stream reporter
 	metrics *monitoring.Registry // threatq.inputs; nil: unregistered
-	drops   *dropWatch           // beat-wide: one pipeline for every input
+	drops   *collector.DropWatch // beat-wide: one pipeline for every input
 
 	mu       sync.Mutex
 	ctx      context.Context // Run's; inputs stop when it ends
@@ -49,22 +50,16 @@ type agentInputs struct {
 
 // agentInput is a running input.
 type agentInput struct {
-	spec    *agentSpec
-	in      *input
-	cancel  context.CancelFunc
-	done    chan struct{}
-	started time.Time
-
-	mu    sync.Mutex
-	stats map[string]*collectionStats
+	spec   *agentSpec
+	runner *collector.Runner
 }
 
 // newAgentBeater is the Beater of a threatqbeat started by Elastic Agent.
 func newAgentBeater(b *beat.Beat, opts Options) *Beater {
 	log := beatLogger(b)
 	opts = opts.withDefaults(b)
-	bt := &Beater{opts: opts, log: log, health: newHealth(b.Manager), stats: map[string]*collectionStats{}, drops: newDropWatch(opts.DroppedEvents, log)}
-	bt.agent = &agentInputs{info: b.Info, opts: opts, log: log, health: bt.health, drops: bt.drops, running: map[string]*agentInput{}}
+	bt := &Beater{opts: opts, log: log, drops: collector.NewDropWatch(opts.DroppedEvents, log)}
+	bt.agent = &agentInputs{info: b.Info, opts: opts, log: log, health: collector.NewHealth(b.Manager), drops: bt.drops, running: map[string]*agentInput{}}
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {
 		bt.agent.metrics = subRegistry(subRegistry(reg, "threatq"), "inputs")
 	}
@@ -120,10 +115,8 @@ func (a *agentInputs) Reload(configs []*reload.ConfigWithMeta) error {
 	for h, s := range want {
 		if r, ok := a.running[h]; ok {
 			r.spec.reporter, r.spec.diag = s.reporter, s.diag
-			if s.reporter != nil {
-				r.in.health.setReporter(s.reporter)
-			}
-			a.registerDiagnostics(r)
+			r.runner.SetStatusReporter(s.reporter)
+			registerDiagnostics(r)
 			continue
 		}
 		r, err := a.start(s)
@@ -151,61 +144,40 @@ func (a *agentInputs) refuse(c *reload.ConfigWithMeta, err error) []error {
 // start starts the input of s.
 func (a *agentInputs) start(s *agentSpec) (*agentInput, error) {
 	log := a.log.With("input", s.id)
-	hc := a.opts.HTTPClient
-	if hc == nil {
-		var err error
-		if hc, err = s.cfg.Transport().Client(); err != nil {
-			return nil, fmt.Errorf("configure HTTP client for url: %w", err)
-		}
+	opts := collector.Options{
+		ID: s.id, Name: s.name, Unit: s.unitID, Index: s.index,
+		Log: log, HTTPClient: a.opts.HTTPClient, Now: a.opts.Now, After: a.opts.After,
+		CursorDir: filepath.Join(a.opts.DataDir, "inputs", s.name), LogsDir: a.opts.LogsDir,
+		Processing: s.processing(a.info, log), Drops: a.drops,
 	}
-	traced, err := setupTracer(s.cfg.Tracer, a.opts.LogsDir, hc, log)
-	if err != nil {
-		return nil, err
-	}
-	store, err := NewCursorStore(filepath.Join(a.opts.DataDir, "inputs", s.name), a.opts.Now)
-	if err != nil {
-		return nil, err
-	}
-	api, err := newAPI(s.cfg, traced, log, a.opts.Now)
-	if err != nil {
-		return nil, err
-	}
-	r := &agentInput{spec: s, done: make(chan struct{}), started: a.opts.Now(),
-		stats: map[string]*collectionStats{}}
-	in := &input{
-		cfg: s.cfg, api: api, store: store, log: log,
-		now: a.opts.Now, after: a.opts.After,
-		track: func(id string, st *collectionStats) {
-			r.mu.Lock()
-			r.stats[id] = st
-			r.mu.Unlock()
-		},
-		processing: s.processing(a.info, log),
-		drops:      a.drops,
-	}
-	if s.reporter != nil {
-		in.health = newHealth(s.reporter)
-	} else {
+	if s.reporter == nil {
 		// No stream to report on: the beat-wide health (all units).
-		in.health = a.health
-		in.healthKey = func(col string) string { return s.id + "/" + col }
+		opts.Health = a.health
 	}
 	if a.metrics != nil {
-		in.metrics = freshRegistry(a.metrics, r.spec.name).NewRegistry("collections")
+		opts.Metrics = collector.FreshRegistry(a.metrics, s.name).NewRegistry("collections")
+		opts.UnregisterMetrics = func() { a.metrics.Remove(s.name) }
 	}
-	r.in = in
-	ctx, cancel := context.WithCancel(a.ctx)
-	r.cancel = cancel
-	go func() {
-		defer close(r.done)
-		if err := in.run(ctx, a.pipeline); err != nil {
-			log.Errorw("ThreatQ input ended with an error", "error", err)
-		}
-	}()
-	a.registerDiagnostics(r)
-	log.Infow("ThreatQ input started", "unit", s.unitID, "collections", len(s.cfg.Collections),
-		"index", s.index, "namespace", s.cfg.DataStream.Namespace)
+	runner, err := collector.New(a.pipeline, s.cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	runner.SetStatusReporter(s.reporter)
+	r := &agentInput{spec: s, runner: runner}
+	runner.Start()
+	registerDiagnostics(r)
 	return r, nil
+}
+
+// registerDiagnostics adds the input's file to its unit's diagnostics
+// (elastic-agent diagnostics, or the stub agent in tests).
+func registerDiagnostics(r *agentInput) {
+	if r.spec.diag == nil {
+		return
+	}
+	for _, d := range r.runner.Diagnostics() {
+		r.spec.diag.Register(d.Name, d.Description, d.Filename, d.ContentType, d.Callback)
+	}
 }
 
 // stop stops inputs concurrently and waits for them.
@@ -215,19 +187,7 @@ func (a *agentInputs) stop(list []*agentInput) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.cancel()
-			<-r.done
-			if r.in.healthKey != nil {
-				keys := make([]string, 0, len(r.spec.cfg.Collections))
-				for _, col := range r.spec.cfg.Collections {
-					keys = append(keys, r.in.key(col.ID))
-				}
-				a.health.forget(keys...)
-			}
-			if a.metrics != nil {
-				a.metrics.Remove(r.spec.name)
-			}
-			a.log.Infow("ThreatQ input stopped", "input", r.spec.id, "unit", r.spec.unitID)
+			r.runner.Stop()
 		}()
 	}
 	wg.Wait()

@@ -3,8 +3,6 @@ package beater
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
@@ -17,7 +15,6 @@ import (
 	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/threatqbeat/threatqbeat/config"
-	"github.com/threatqbeat/threatqbeat/module/threatq"
 )
 
 // agentStream is what an Agent input configuration carries besides the
@@ -132,11 +129,4 @@ func (s *agentSpec) processing(info beat.Info, log *logp.Logger) func() (beat.Pr
 		}
 		return p, nil
 	}
-}
-
-// newAPI returns the ThreatQ client of a configuration.
-func newAPI(cfg config.Config, hc *http.Client, log *logp.Logger, now func() time.Time) (*threatq.Client, error) {
-	opts := cfg.ClientOptions()
-	opts.HTTPClient, opts.Logger, opts.Now = hc, log, now
-	return threatq.New(opts)
 }

@@ -3,6 +3,8 @@ package beater
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,15 +19,34 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/threatqbeat/threatqbeat/beater/collector"
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
+
+var start = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 
 // agentHarness drives agentInputs the way libbeat's Agent manager does,
 // with a fake pipeline and fast scheduling.
 type agentHarness struct {
-	*harness
-	a *agentInputs
-	p *fakePipeline
+	t       *testing.T
+	sim     *threatqtest.Server
+	dataDir string
+	a       *agentInputs
+	p       *beatertest.Pipeline
+}
+
+// storedCursor is the cursor stored for a collection in dir, "" when none.
+func storedCursor(t *testing.T, dir, collection string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "cursor-"+collection+".json"))
+	if os.IsNotExist(err) {
+		return ""
+	}
+	require.NoError(t, err)
+	var f struct{ Cursor string }
+	require.NoError(t, json.Unmarshal(b, &f))
+	return f.Cursor
 }
 
 // agentSecret is the client secret of the agent tests' simulator.
@@ -34,20 +55,20 @@ const agentSecret = "agent-s3cr3t-value"
 func newAgentHarness(t *testing.T) *agentHarness {
 	sim := threatqtest.New(threatqtest.Options{ClientSecret: agentSecret})
 	t.Cleanup(sim.Close)
-	h := &harness{t: t, sim: sim, dataDir: t.TempDir()}
+	dataDir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &fakePipeline{autoAck: true}
+	p := &beatertest.Pipeline{AutoAck: true}
 	a := &agentInputs{
 		opts: Options{
 			Now:     time.Now,
 			After:   func(time.Duration) <-chan time.Time { return time.After(20 * time.Millisecond) },
-			DataDir: h.dataDir, LogsDir: t.TempDir(),
+			DataDir: dataDir, LogsDir: t.TempDir(),
 		},
-		log: logp.NewNopLogger(), health: newHealth(nil), running: map[string]*agentInput{},
+		log: logp.NewNopLogger(), health: collector.NewHealth(nil), running: map[string]*agentInput{},
 		ctx: ctx, pipeline: p,
 	}
 	t.Cleanup(func() { cancel(); a.stopAll() })
-	return &agentHarness{harness: h, a: a, p: p}
+	return &agentHarness{t: t, sim: sim, dataDir: dataDir, a: a, p: p}
 }
 
 // unit is an input configuration as cmd/agent.go produces it.
@@ -71,28 +92,6 @@ func (h *agentHarness) unit(id string, collections []string, extra map[string]an
 	return &reload.ConfigWithMeta{Config: c, Meta: meta, InputUnitID: "unit-" + id}
 }
 
-type reporter struct {
-	mu   sync.Mutex
-	list []status.Status
-	msgs []string
-}
-
-func (r *reporter) UpdateStatus(s status.Status, msg string) {
-	r.mu.Lock()
-	r.list = append(r.list, s)
-	r.msgs = append(r.msgs, msg)
-	r.mu.Unlock()
-}
-
-func (r *reporter) last() (status.Status, string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.list) == 0 {
-		return status.Unknown, ""
-	}
-	return r.list[len(r.list)-1], r.msgs[len(r.msgs)-1]
-}
-
 type diagRecorder struct {
 	mu    sync.Mutex
 	hooks map[string]func() []byte
@@ -111,13 +110,11 @@ func TestAgentInputPublishesWithUnitIndexAndProcessors(t *testing.T) {
 	h := newAgentHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(1500, 3, start))
 	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1"}, nil)}))
-	require.Eventually(t, func() bool { return len(h.p.events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.p.Events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
 
-	h.p.mu.Lock()
-	cfg := h.p.clients[0].cfg
-	h.p.mu.Unlock()
+	cfg := h.p.Client(0).Config()
 	require.NotNil(t, cfg.Processing.Processor, "the unit's index and processors")
-	e := h.p.events()[0]
+	e := h.p.Events()[0]
 	e.Meta = e.Meta.Clone()
 	out, err := cfg.Processing.Processor.Run(&e)
 	require.NoError(t, err)
@@ -133,7 +130,7 @@ func TestAgentReloadReconfiguresWithoutRestart(t *testing.T) {
 	h.sim.SetCollection("c1", threatqtest.Generate(1200, 3, start))
 	h.sim.SetCollection("c2", threatqtest.Generate(300, 4, start))
 	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1"}, nil)}))
-	require.Eventually(t, func() bool { return len(h.p.events()) == 1200 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.p.Events()) == 1200 }, 10*time.Second, 5*time.Millisecond)
 	require.Eventually(t, func() bool { return storedCursor(t, h.dataDir+"/inputs/s1", "c1") != "" }, 10*time.Second, 5*time.Millisecond)
 
 	// The same configuration again: nothing restarts.
@@ -146,7 +143,7 @@ func TestAgentReloadReconfiguresWithoutRestart(t *testing.T) {
 
 	// A second collection: the new one is synced, the first one resumes.
 	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1", "c2"}, nil)}))
-	require.Eventually(t, func() bool { return len(h.p.events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.p.Events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
 	for _, mark := range h.sim.Stats().Cursors["c1"][2:] {
 		require.NotEqual(t, "*", mark, "c1 is not fetched from the start again")
 	}
@@ -171,29 +168,29 @@ func TestAgentReloadReconfiguresWithoutRestart(t *testing.T) {
 func TestAgentHealthPerStream(t *testing.T) {
 	h := newAgentHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
-	rep := &reporter{}
+	rep := &beatertest.StatusRecorder{}
 	u := h.unit("s1", []string{"c1"}, nil)
 	u.StatusReporter = rep
 	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
 	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{u}))
-	require.Eventually(t, func() bool { s, _ := rep.last(); return s == status.Degraded }, 10*time.Second, 5*time.Millisecond)
-	_, msg := rep.last()
+	require.Eventually(t, func() bool { s, _ := rep.Last(); return s == status.Degraded }, 10*time.Second, 5*time.Millisecond)
+	_, msg := rep.Last()
 	require.Contains(t, msg, "ThreatQ authentication failed")
 
 	h.sim.ClearFaults()
-	require.Eventually(t, func() bool { s, _ := rep.last(); return s == status.Running }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { s, _ := rep.Last(); return s == status.Running }, 10*time.Second, 5*time.Millisecond)
 
 	h.sim.InjectFault(threatqtest.Fault{DropFields: true, Times: -1})
 	h.sim.Append("c1", threatqtest.Generate(20, 5, start.Add(48*time.Hour))[10:]...)
-	require.Eventually(t, func() bool { s, _ := rep.last(); return s == status.Degraded }, 10*time.Second, 5*time.Millisecond)
-	_, msg = rep.last()
+	require.Eventually(t, func() bool { s, _ := rep.Last(); return s == status.Degraded }, 10*time.Second, 5*time.Millisecond)
+	_, msg = rep.Last()
 	require.Contains(t, msg, "without sources and attributes")
 }
 
 func TestAgentInvalidInputFailsItsStreamOnly(t *testing.T) {
 	h := newAgentHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
-	rep := &reporter{}
+	rep := &beatertest.StatusRecorder{}
 	bad := h.unit("bad", []string{"c1"}, map[string]any{"ioc_expiration_duration": "90s"})
 	bad.StatusReporter = rep
 	noStream := h.unit("bad2", nil, nil)
@@ -202,11 +199,11 @@ func TestAgentInvalidInputFailsItsStreamOnly(t *testing.T) {
 	require.ErrorAs(t, err, &ue, "an input without a stream reporter fails its unit")
 	require.Equal(t, "unit-bad2", ue.UnitID)
 	require.Contains(t, err.Error(), "collections")
-	s, msg := rep.last()
+	s, msg := rep.Last()
 	require.Equal(t, status.Failed, s)
 	require.Contains(t, msg, "ioc_expiration_duration")
 	require.Len(t, h.a.running, 1)
-	require.Eventually(t, func() bool { return len(h.p.events()) == 10 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.p.Events()) == 10 }, 10*time.Second, 5*time.Millisecond)
 }
 
 func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
@@ -225,7 +222,7 @@ func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
 	d := &diagRecorder{}
 	u.DiagCallback = d
 	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{u}))
-	require.Eventually(t, func() bool { return len(h.p.events()) == 10 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.p.Events()) == 10 }, 10*time.Second, 5*time.Millisecond)
 	var again map[string]any
 	require.NoError(t, u.Config.Unpack(&again))
 	require.Equal(t, rendered, again, "the manager's copy is not changed")

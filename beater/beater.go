@@ -8,14 +8,22 @@ import (
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/management/status"
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/monitoring"
 	"github.com/elastic/elastic-agent-libs/paths"
 
+	"github.com/threatqbeat/threatqbeat/beater/collector"
 	"github.com/threatqbeat/threatqbeat/config"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 )
+
+// Progress describes a sync run in flight or just finished.
+type Progress = collector.Progress
+
+// Counts are a collection's indicator counters.
+type Counts = collector.Counts
 
 // Options are the dependencies of a Beater that tests and the demo replace.
 type Options struct {
@@ -42,15 +50,13 @@ type Beater struct {
 	cfg     config.Config
 	opts    Options
 	log     *logp.Logger
-	api     *threatq.Client
-	store   *CursorStore
-	health  *health
-	metrics *monitoring.Registry
-	drops   *dropWatch
+	manager status.StatusReporter // the beat's manager; nil in tests
+	metrics *monitoring.Registry  // threatq.collections; nil: unregistered
+	drops   *collector.DropWatch
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
-	stats  map[string]*collectionStats
+	runner *collector.Runner // the threatqbeat: section's, once Run built it
 
 	// agent runs the inputs of Elastic Agent units; nil when standalone.
 	agent *agentInputs
@@ -75,36 +81,22 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 	log := beatLogger(b)
 	opts = opts.withDefaults(b)
 	if opts.HTTPClient == nil {
+		// Built here so that a TLS or proxy mistake fails the start.
 		hc, err := cfg.Transport().Client()
 		if err != nil {
 			return nil, fmt.Errorf("configure HTTP client for threatqbeat.url: %w", err)
 		}
 		opts.HTTPClient = hc
 	}
-	traced, err := setupTracer(cfg.Tracer, opts.LogsDir, opts.HTTPClient, log)
-	if err != nil {
-		return nil, err
-	}
-	opts.HTTPClient = traced
 	if cfg.SSL != nil && cfg.SSL.VerificationMode.String() == "none" {
 		log.Warn("threatqbeat.ssl.verification_mode is none: the ThreatQ server's certificate is not checked")
 	}
-	store, err := NewCursorStore(opts.DataDir, opts.Now)
-	if err != nil {
-		return nil, err
-	}
-	bt := &Beater{
-		cfg: cfg, opts: opts, log: log, store: store,
-		health: newHealth(b.Manager),
-		stats:  map[string]*collectionStats{},
-		drops:  newDropWatch(opts.DroppedEvents, log),
+	bt := &Beater{cfg: cfg, opts: opts, log: log, drops: collector.NewDropWatch(opts.DroppedEvents, log)}
+	if b.Manager != nil {
+		bt.manager = b.Manager
 	}
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {
 		bt.metrics = subRegistry(subRegistry(reg, "threatq"), "collections")
-	}
-	bt.api, err = newAPI(cfg, opts.HTTPClient, log, opts.Now)
-	if err != nil {
-		return nil, err
 	}
 	return bt, nil
 }
@@ -134,7 +126,7 @@ func (o Options) withDefaults(b *beat.Beat) Options {
 	}
 	if o.DroppedEvents == nil {
 		if reg := b.Monitoring.StatsRegistry(); reg != nil {
-			o.DroppedEvents = outputDropped(reg)
+			o.DroppedEvents = collector.OutputDropped(reg)
 		}
 	}
 	return o
@@ -156,6 +148,14 @@ func logsDir(b *beat.Beat) string {
 	return paths.Resolve(paths.Logs, "")
 }
 
+// subRegistry returns the child registry name of parent, creating it.
+func subRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {
+	if r := parent.GetRegistry(name); r != nil {
+		return r
+	}
+	return parent.NewRegistry(name)
+}
+
 // Run syncs every collection until Stop (or, with run_once, after one run
 // of each whose events are all acknowledged).
 func (bt *Beater) Run(b *beat.Beat) error {
@@ -164,13 +164,32 @@ func (bt *Beater) Run(b *beat.Beat) error {
 	bt.cancel = cancel
 	bt.mu.Unlock()
 	defer cancel()
-	go bt.drops.run(ctx, dropPollEvery)
+	go bt.drops.Run(ctx)
 
 	if bt.agent != nil {
 		return bt.agent.run(ctx, b)
 	}
 	bt.log.Infow("threatqbeat is running", "url", threatq.RedactURL(bt.cfg.URL), "collections", len(bt.cfg.Collections))
-	return bt.standaloneInput().run(ctx, b.Publisher)
+	r, err := collector.New(b.Publisher, bt.cfg, collector.Options{
+		Log: bt.log, HTTPClient: bt.opts.HTTPClient, Now: bt.opts.Now, After: bt.opts.After, Progress: bt.opts.Progress,
+		CursorDir: bt.opts.DataDir, LogsDir: bt.opts.LogsDir, Metrics: bt.metrics, Drops: bt.drops,
+	})
+	if err != nil {
+		return err
+	}
+	if bt.manager != nil {
+		r.SetStatusReporter(bt.manager)
+	}
+	bt.mu.Lock()
+	bt.runner = r
+	bt.mu.Unlock()
+	r.Start()
+	select {
+	case <-ctx.Done():
+	case <-r.Done():
+	}
+	r.Stop()
+	return r.Err()
 }
 
 // Stop ends Run; outstanding events get shutdown_timeout to be acknowledged.
@@ -185,24 +204,10 @@ func (bt *Beater) Stop() {
 // Counts returns the counters of a collection; false before Run started it.
 func (bt *Beater) Counts(collection string) (Counts, bool) {
 	bt.mu.Lock()
-	defer bt.mu.Unlock()
-	s, ok := bt.stats[collection]
-	if !ok {
+	r := bt.runner
+	bt.mu.Unlock()
+	if r == nil {
 		return Counts{}, false
 	}
-	return s.counts(), true
-}
-
-// standaloneInput is the input of the threatqbeat: section.
-func (bt *Beater) standaloneInput() *input {
-	return &input{
-		cfg: bt.cfg, api: bt.api, store: bt.store, log: bt.log,
-		now: bt.opts.Now, after: bt.opts.After, progress: bt.opts.Progress,
-		health: bt.health, metrics: bt.metrics, drops: bt.drops,
-		track: func(id string, s *collectionStats) {
-			bt.mu.Lock()
-			bt.stats[id] = s
-			bt.mu.Unlock()
-		},
-	}
+	return r.Counts(collection)
 }

@@ -1,8 +1,7 @@
-// Package beater is the threatqbeat lifecycle: one worker per ThreatQ
-// collection runs a sync every interval, publishes each page's events with
-// guaranteed delivery, and persists the collection's cursor only once the
-// output has acknowledged every event of the pages before it
-// (at-least-once). Mapping lives in module/threatq/threat and the API client
-// in module/threatq; this package only schedules, publishes, tracks
-// acknowledgements and stores cursors.
+// Package beater is threatqbeat's beat.Beater and its wiring. Standalone,
+// the Beater runs one collector.Runner built from the threatqbeat: section;
+// under Elastic Agent it registers a cfgfile.RunnerList whose factory turns
+// every input stream into a collector.Runner (agent.go). The collection
+// machinery itself (schedule, publish, acknowledgements, cursor files,
+// health, metrics) lives in beater/collector.
 package beater

@@ -1,10 +1,11 @@
-package beater
+package collector
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
@@ -13,10 +14,10 @@ import (
 func TestMaxPageBytesIsApplied(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(200, 1, start)) // ~400 KB in one page
-	bt := h.beater([]string{"c1"}, "max_page_bytes: 64KiB\n")
-	p := &fakePipeline{autoAck: true}
-	err := run(t, bt, p)
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt := h.runner(p, []string{"c1"}, "max_page_bytes: 64KiB\n")
+	err := run(t, bt)
 	require.ErrorContains(t, err, "larger than max_page_bytes (65536 bytes): raise threatqbeat.max_page_bytes or lower page_size")
-	require.Empty(t, p.events())
+	require.Empty(t, p.Events())
 	require.Equal(t, 1, h.sim.Stats().PageRequests, "not retried")
 }

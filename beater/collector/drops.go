@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"context"
@@ -24,10 +24,10 @@ const maxLoggedIDs = 1024
 // acknowledgements, so that a drop recorded after the last one is seen.
 const dropPollEvery = time.Second
 
-// outputDropped reads outputDroppedMetric from the beat's stats registry.
+// OutputDropped reads outputDroppedMetric from the beat's stats registry.
 // It looks the counter up each time: libbeat replaces it when the output is
 // reloaded.
-func outputDropped(reg *monitoring.Registry) func() uint64 {
+func OutputDropped(reg *monitoring.Registry) func() uint64 {
 	return func() uint64 {
 		if v, ok := reg.Get(outputDroppedMetric).(*monitoring.Uint); ok {
 			return v.Get()
@@ -36,7 +36,7 @@ func outputDropped(reg *monitoring.Registry) func() uint64 {
 	}
 }
 
-// dropWatch turns rises of libbeat's output.events.dropped into
+// DropWatch turns rises of libbeat's output.events.dropped into
 // per-collection accounting. libbeat completes a dropped event exactly like
 // a delivered one (Batch.Drop and Batch.ACK both acknowledge it to the
 // pipeline client), so no client can tell which of its events were
@@ -48,7 +48,7 @@ func outputDropped(reg *monitoring.Registry) func() uint64 {
 // the last acknowledgement. The dropped events are among the events
 // blamed; the acknowledgement is per batch, so that is as precise as
 // libbeat allows.
-type dropWatch struct {
+type DropWatch struct {
 	dropped func() uint64
 	log     *logp.Logger
 
@@ -63,31 +63,33 @@ type ackedEvents struct {
 	ids  []string // document ids, in publish order
 }
 
-// newDropWatch watches the counter dropped returns; nil when there is no
+// NewDropWatch watches the counter dropped returns; nil when there is no
 // counter (the methods of a nil watch do nothing).
-func newDropWatch(dropped func() uint64, log *logp.Logger) *dropWatch {
+func NewDropWatch(dropped func() uint64, log *logp.Logger) *DropWatch {
 	if dropped == nil {
 		return nil
 	}
-	return &dropWatch{dropped: dropped, log: log, seen: dropped()}
+	return &DropWatch{dropped: dropped, log: log, seen: dropped()}
 }
 
 // acked is told about every acknowledgement of s's events.
-func (w *dropWatch) acked(s *dropSink, ids []string) {
+func (w *DropWatch) acked(s *dropSink, ids []string) {
 	if w != nil {
 		w.check(&ackedEvents{sink: s, ids: ids})
 	}
 }
 
 // poll looks at the counter outside an acknowledgement.
-func (w *dropWatch) poll() {
+func (w *DropWatch) poll() {
 	if w != nil {
 		w.check(nil)
 	}
 }
 
-// run polls until ctx ends.
-func (w *dropWatch) run(ctx context.Context, every time.Duration) {
+// Run polls every dropPollEvery until ctx ends.
+func (w *DropWatch) Run(ctx context.Context) { w.runEvery(ctx, dropPollEvery) }
+
+func (w *DropWatch) runEvery(ctx context.Context, every time.Duration) {
 	if w == nil {
 		return
 	}
@@ -103,7 +105,7 @@ func (w *dropWatch) run(ctx context.Context, every time.Duration) {
 	}
 }
 
-func (w *dropWatch) check(cur *ackedEvents) {
+func (w *DropWatch) check(cur *ackedEvents) {
 	w.mu.Lock()
 	now := w.dropped()
 	if now < w.seen {
@@ -131,7 +133,7 @@ func (w *dropWatch) check(cur *ackedEvents) {
 
 // blame reports n dropped events to every collection among the suspects,
 // with the ids of its suspected events.
-func (w *dropWatch) blame(n uint64, suspects []*ackedEvents) {
+func (w *DropWatch) blame(n uint64, suspects []*ackedEvents) {
 	var sinks []*dropSink
 	ids := map[*dropSink][]string{}
 	for _, a := range suspects {

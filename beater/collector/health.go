@@ -1,6 +1,7 @@
-package beater
+package collector
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,22 +12,24 @@ import (
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 )
 
-// health aggregates the state of every collection into one status for the
-// manager (Elastic Agent, or a no-op when standalone): healthy when every
-// collection's last run succeeded, degraded naming the failing ones.
-type health struct {
+// Health aggregates the state of every collection of a runner (or of
+// several runners sharing it) into one status for a reporter (an Elastic
+// Agent stream, the manager, or none): healthy when every collection's last
+// run succeeded, degraded naming the failing ones.
+type Health struct {
 	mu       sync.Mutex
 	reporter status.StatusReporter
 	failed   map[string]string
 	reported bool // at least one run was recorded
 }
 
-func newHealth(r status.StatusReporter) *health {
-	return &health{reporter: r, failed: map[string]string{}}
+// NewHealth reports to r (nil: it only records).
+func NewHealth(r status.StatusReporter) *Health {
+	return &Health{reporter: r, failed: map[string]string{}}
 }
 
 // set records the outcome of a collection's last run (nil: success).
-func (h *health) set(collection string, err error) {
+func (h *Health) set(collection string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if err != nil {
@@ -39,7 +42,7 @@ func (h *health) set(collection string, err error) {
 }
 
 // forget drops the given keys (the collections of a stopped input).
-func (h *health) forget(keys ...string) {
+func (h *Health) forget(keys ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := len(h.failed)
@@ -54,7 +57,7 @@ func (h *health) forget(keys ...string) {
 // setReporter replaces the reporter (an Agent unit's stream reporter can
 // change while its input keeps running) and reports the current state to
 // it.
-func (h *health) setReporter(r status.StatusReporter) {
+func (h *Health) setReporter(r status.StatusReporter) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.reporter = r
@@ -64,7 +67,7 @@ func (h *health) setReporter(r status.StatusReporter) {
 }
 
 // snapshot returns the failing collections and their reasons.
-func (h *health) snapshot() map[string]string {
+func (h *Health) snapshot() map[string]string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := make(map[string]string, len(h.failed))
@@ -74,7 +77,7 @@ func (h *health) snapshot() map[string]string {
 	return out
 }
 
-func (h *health) reportLocked() {
+func (h *Health) reportLocked() {
 	if h.reporter == nil {
 		return
 	}
@@ -101,4 +104,21 @@ func reason(err error) string {
 		return "ThreatQ authentication failed (check client_id, client_secret and token_url): " + err.Error()
 	}
 	return err.Error()
+}
+
+// healthError is what a run reports to health: its error, the events the
+// output dropped since the last verdict, a successful run's warning (data
+// the run delivered incompletely), or nil: a clean run.
+func healthError(err error, warning string, dropped uint64) error {
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if dropped > 0 {
+		errs = append(errs, dropError(dropped))
+	}
+	if len(errs) == 0 && warning != "" {
+		return errors.New(warning)
+	}
+	return errors.Join(errs...)
 }

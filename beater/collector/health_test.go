@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 // TestHealthForgetDropsOnlyTheGivenKeys: stopping input "a" must not clear
 // the health of input "a/b", whose keys start with "a/" too.
 func TestHealthForgetDropsOnlyTheGivenKeys(t *testing.T) {
-	h := newHealth(nil)
+	h := NewHealth(nil)
 	h.set("a/c1", errors.New("down"))
 	h.set("a/b/c1", errors.New("refused"))
 	h.forget("a/c1")

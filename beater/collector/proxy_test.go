@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"io"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
@@ -54,10 +55,10 @@ func TestProxyURLCarriesEveryRequest(t *testing.T) {
 	srv := httptest.NewServer(proxy)
 	defer srv.Close()
 
-	bt := h.beater([]string{"c1"}, "page_size: 10\nproxy_url: "+srv.URL+"\n")
-	p := &fakePipeline{autoAck: true}
-	require.NoError(t, run(t, bt, p))
-	require.Len(t, p.events(), 30)
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt := h.runner(p, []string{"c1"}, "page_size: 10\nproxy_url: "+srv.URL+"\n")
+	require.NoError(t, run(t, bt))
+	require.Len(t, p.Events(), 30)
 	require.Equal(t, []string{
 		"POST /api/token",
 		"GET /api/indicators/query/hash/c1", "GET /api/indicators/query/hash/c1",
@@ -76,8 +77,8 @@ func TestRedirectThroughProxyIsRefused(t *testing.T) {
 	srv := httptest.NewServer(&forwardProxy{})
 	defer srv.Close()
 
-	bt := h.beater([]string{"c1"}, "proxy_url: "+srv.URL+"\n")
-	err := run(t, bt, &fakePipeline{autoAck: true})
+	bt := h.runner(&beatertest.Pipeline{AutoAck: true}, []string{"c1"}, "proxy_url: "+srv.URL+"\n")
+	err := run(t, bt)
 	require.ErrorIs(t, err, threatq.ErrRedirect)
 	require.Empty(t, rec.Requests())
 	require.Equal(t, map[string]uint64{"redirect": 1}, apiErrorCounts(bt.stats["c1"]))

@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
@@ -52,12 +53,11 @@ func TestBadElementsDoNotBlockTheCollection(t *testing.T) {
 	h.sim.InjectFault(threatqtest.Fault{Body: body})
 
 	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 10\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())
-	bt, b, logs := observedBeat(t, h, yaml, Options{})
-	p := &fakePipeline{autoAck: true}
-	b.Publisher = p
-	require.NoError(t, bt.Run(b))
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt, logs := observedRunner(t, h, p, yaml, Options{})
+	require.NoError(t, run(t, bt))
 
-	require.Len(t, p.events(), 20, "every indicator of both pages:\n%s", logText(logs))
+	require.Len(t, p.Events(), 20, "every indicator of both pages:\n%s", logText(logs))
 	c, _ := bt.Counts("c1")
 	require.Equal(t, Counts{Fetched: 21, Published: 20, Rejected: 1, Acked: 20}, c)
 	// Requests: this test's, the faulty first page, the second page, the

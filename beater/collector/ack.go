@@ -1,8 +1,11 @@
-package beater
+package collector
 
 import (
 	"context"
 	"sync"
+
+	"github.com/elastic/beats/v7/libbeat/beat"
+	"github.com/elastic/beats/v7/libbeat/common/acker"
 )
 
 // tracker orders acknowledgements per page so that a collection's cursor
@@ -172,4 +175,9 @@ func (t *tracker) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// ackListener persists cursors from the pipeline's acknowledgements.
+func ackListener(tr *tracker) beat.EventListener {
+	return acker.EventPrivateReporter(tr.onACK)
 }

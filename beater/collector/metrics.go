@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"context"
@@ -21,7 +21,7 @@ type collectionStats struct {
 	published     *monitoring.Uint
 	rejected      *monitoring.Uint
 	acked         *monitoring.Uint
-	dropped       *monitoring.Uint // acknowledged, but dropped by the output (see dropWatch)
+	dropped       *monitoring.Uint // acknowledged, but dropped by the output (see DropWatch)
 	errors        *monitoring.Uint
 	retries       *monitoring.Uint
 	missingFields *monitoring.Uint
@@ -47,17 +47,9 @@ type collectionStats struct {
 // round trip itself (connection refused or reset, timeout).
 var apiErrorKinds = [...]string{"auth", "rate_limit", "server", "client", "redirect", "decode", "network"}
 
-// subRegistry returns the child registry name of parent, creating it.
-func subRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {
-	if r := parent.GetRegistry(name); r != nil {
-		return r
-	}
-	return parent.NewRegistry(name)
-}
-
-// freshRegistry replaces parent's sub-registry name, if any, with an empty
+// FreshRegistry replaces parent's sub-registry name, if any, with an empty
 // one: a restarted input or collection starts its counters again.
-func freshRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {
+func FreshRegistry(parent *monitoring.Registry, name string) *monitoring.Registry {
 	if parent.GetRegistry(name) != nil {
 		parent.Remove(name)
 	}
@@ -71,7 +63,7 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 	if parent == nil {
 		reg = monitoring.NewRegistry()
 	} else {
-		reg = freshRegistry(parent, collection)
+		reg = FreshRegistry(parent, collection)
 	}
 	s := &collectionStats{
 		pages:         monitoring.NewUint(reg, "pages_fetched"),

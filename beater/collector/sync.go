@@ -1,21 +1,16 @@
-package beater
+package collector
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/elastic-agent-libs/logp"
-	"github.com/elastic/elastic-agent-libs/mapstr"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
-
-// progressEvery is the least time between two progress lines of a run.
-const progressEvery = 5 * time.Second
 
 // worker syncs one collection.
 type worker struct {
@@ -34,43 +29,6 @@ type worker struct {
 	// (indicators without sources and attributes); "" when none. It makes
 	// health degraded although the run succeeded.
 	warning string
-}
-
-// Progress describes a sync run in flight or just finished.
-type Progress struct {
-	Collection string
-	Fetched    int64 // indicators fetched in this run
-	Total      int64 // collection size reported by ThreatQ
-	// Incremental is a run that resumed from a stored cursor: it fetches
-	// what changed since, so Total is not what it works towards.
-	Incremental bool
-	Elapsed     time.Duration
-	Done        bool
-}
-
-// Rate is the indicators per second of the run so far.
-func (p Progress) Rate() float64 {
-	if p.Elapsed <= 0 {
-		return 0
-	}
-	return float64(p.Fetched) / p.Elapsed.Seconds()
-}
-
-func (p Progress) String() string {
-	if p.Incremental && p.Fetched == 0 {
-		// ThreatQ answered the stored cursor with an empty page, which
-		// the walk does not hand over: the collection's size is not known.
-		return fmt.Sprintf("collection %s: no new or updated indicators since the stored cursor", p.Collection)
-	}
-	if p.Incremental {
-		return fmt.Sprintf("collection %s: %s new or updated indicators (the collection holds %s), %s/s",
-			p.Collection, thousands(p.Fetched), thousands(p.Total), thousands(int64(p.Rate())))
-	}
-	pct := ""
-	if p.Total > 0 {
-		pct = fmt.Sprintf(" (%d %%)", min(100, p.Fetched*100/p.Total))
-	}
-	return fmt.Sprintf("collection %s: %s of %s indicators%s, %s/s", p.Collection, thousands(p.Fetched), thousands(p.Total), pct, thousands(int64(p.Rate())))
 }
 
 // run drains every page after the worker's cursor. Events are published as
@@ -172,49 +130,4 @@ func (w *worker) report(p Progress) {
 	if w.progress != nil {
 		w.progress(p)
 	}
-}
-
-// publishChunk is how many mapped events are handed to the pipeline at
-// once: a page of 10 000 indicators is not held as 10 000 events.
-const publishChunk = 500
-
-// publishPage maps and publishes every indicator of a page, publishChunk
-// events at a time. Elements that are not indicators are counted and
-// logged, not published.
-func (w *worker) publishPage(page *threatq.Page) {
-	mark := w.tracker.begin(page.NextCursor)
-	created := w.now().UTC()
-	events := make([]beat.Event, 0, min(publishChunk, len(page.Indicators)))
-	published := 0
-	flush := func() {
-		w.pub.PublishAll(events)
-		published += len(events)
-		clear(events) // the pipeline copied them; drop the references
-		events = events[:0]
-	}
-	for i, raw := range page.Indicators {
-		e, err := threat.MapValidJSON(raw, w.settings, created) // the client checked the page
-		if err != nil {
-			w.stats.rejected.Inc()
-			w.log.Warnw("skipping element that is not a ThreatQ indicator", "collection", w.collection,
-				"cursor", page.Cursor, "position", page.Position(i), "error", err)
-			continue
-		}
-		w.tracker.addID(mark, e.ID)
-		events = append(events, beat.Event{
-			Timestamp: e.Timestamp,
-			Meta:      mapstr.M{"_id": e.ID},
-			Fields:    e.Fields,
-			Private:   mark,
-		})
-		if len(events) == publishChunk {
-			flush()
-		}
-	}
-	if len(events) > 0 {
-		flush()
-	}
-	w.stats.fetched.Add(uint64(len(page.Indicators)))
-	w.stats.published.Add(uint64(published))
-	w.tracker.seal(mark)
 }

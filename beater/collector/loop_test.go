@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"context"
@@ -12,91 +12,21 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/management/status"
-	conf "github.com/elastic/elastic-agent-libs/config"
-	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
-var start = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-
-type harness struct {
-	t       *testing.T
-	sim     *threatqtest.Server
-	dataDir string
-}
-
-func newHarness(t *testing.T) *harness {
-	t.Helper()
-	sim := threatqtest.New(threatqtest.Options{})
-	t.Cleanup(sim.Close)
-	return &harness{t: t, sim: sim, dataDir: t.TempDir()}
-}
-
-// beater builds a Beater against the simulator; extra is YAML appended to
-// the threatqbeat section.
-func (h *harness) beater(collections []string, extra string) *Beater {
-	h.t.Helper()
-	cols := ""
-	for _, c := range collections {
-		cols += fmt.Sprintf("  - id: %s\n", c)
-	}
-	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 1000\nrun_once: true\ncollections:\n%s%s", h.sim.URL(), cols, extra)
-	raw, err := conf.NewConfigWithYAML([]byte(yaml), "test")
-	require.NoError(h.t, err)
-	b := &beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}
-	bt, err := NewWithOptions(b, raw, Options{DataDir: h.dataDir})
-	require.NoError(h.t, err)
-	return bt
-}
-
-func run(t *testing.T, bt *Beater, p *fakePipeline) error {
-	t.Helper()
-	return bt.Run(&beat.Beat{Publisher: p, Info: beat.Info{Logger: logp.NewNopLogger()}})
-}
-
-// runInBackground runs bt; the channel receives Run's result.
-func runInBackground(t *testing.T, bt *Beater, p *fakePipeline) <-chan error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- run(t, bt, p) }()
-	return done
-}
-
-func ids(t *testing.T, events []beat.Event) []int64 {
-	t.Helper()
-	out := make([]int64, len(events))
-	for i, e := range events {
-		v, err := e.Fields.GetValue("threatq.id")
-		require.NoError(t, err)
-		out[i] = v.(int64)
-	}
-	return out
-}
-
-func storedCursor(t *testing.T, dir, collection string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "cursor-"+collection+".json"))
-	if os.IsNotExist(err) {
-		return ""
-	}
-	require.NoError(t, err)
-	var f cursorFile
-	require.NoError(t, json.Unmarshal(b, &f))
-	return f.Cursor
-}
-
 func TestSyncPublishesEveryIndicatorOnce(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(2500, 7, start))
-	p := &fakePipeline{autoAck: true}
-	bt := h.beater([]string{"c1"}, "")
-	require.NoError(t, run(t, bt, p))
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt := h.runner(p, []string{"c1"}, "")
+	require.NoError(t, run(t, bt))
 
-	events := p.events()
+	events := p.Events()
 	require.Len(t, events, 2500)
 	seen := map[int64]bool{}
 	for _, id := range ids(t, events) {
@@ -123,16 +53,16 @@ func TestRestartResumesFromStoredCursor(t *testing.T) {
 	h := newHarness(t)
 	all := threatqtest.Generate(3200, 11, start)
 	h.sim.SetCollection("c1", all[:2500])
-	require.NoError(t, run(t, h.beater([]string{"c1"}, ""), &fakePipeline{autoAck: true}))
+	require.NoError(t, run(t, h.runner(&beatertest.Pipeline{AutoAck: true}, []string{"c1"}, "")))
 	first := storedCursor(t, h.dataDir, "c1")
 	require.NotEmpty(t, first)
 
 	h.sim.Append("c1", all[2500:]...)
 	before := len(h.sim.Stats().Cursors["c1"])
-	p := &fakePipeline{autoAck: true}
-	require.NoError(t, run(t, h.beater([]string{"c1"}, ""), p))
+	p := &beatertest.Pipeline{AutoAck: true}
+	require.NoError(t, run(t, h.runner(p, []string{"c1"}, "")))
 
-	got := ids(t, p.events())
+	got := ids(t, p.Events())
 	require.Len(t, got, 700, "only the indicators added after the stored cursor")
 	var want []int64
 	for _, raw := range all[2500:] {
@@ -148,16 +78,16 @@ func TestRestartResumesFromStoredCursor(t *testing.T) {
 func TestCursorAdvancesOnlyWithAcknowledgements(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(2500, 3, start))
-	p := &fakePipeline{}
-	bt := h.beater([]string{"c1"}, "")
-	done := runInBackground(t, bt, p)
+	p := &beatertest.Pipeline{}
+	bt := h.runner(p, []string{"c1"}, "")
+	done := runInBackground(t, bt)
 
-	require.Eventually(t, func() bool { return len(p.events()) == 2500 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(p.Events()) == 2500 }, 10*time.Second, 5*time.Millisecond)
 	require.Empty(t, storedCursor(t, h.dataDir, "c1"), "nothing acknowledged, nothing stored")
 
-	p.clients[0].ack(999)
+	p.Client(0).Ack(999)
 	require.Empty(t, storedCursor(t, h.dataDir, "c1"), "first page not complete")
-	p.clients[0].ack(1)
+	p.Client(0).Ack(1)
 	pageOne := h.sim.Stats().Cursors["c1"][1] // the mark sent for page two = page one's nextCursorMark
 	require.Equal(t, pageOne, storedCursor(t, h.dataDir, "c1"))
 
@@ -166,7 +96,7 @@ func TestCursorAdvancesOnlyWithAcknowledgements(t *testing.T) {
 		t.Fatalf("run_once returned before every event was acknowledged: %v", err)
 	default:
 	}
-	p.ackAll()
+	p.AckAll()
 	require.NoError(t, <-done)
 	require.NotEqual(t, pageOne, storedCursor(t, h.dataDir, "c1"))
 }
@@ -174,10 +104,10 @@ func TestCursorAdvancesOnlyWithAcknowledgements(t *testing.T) {
 func TestStopWithoutAcknowledgementsKeepsCursor(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(1500, 5, start))
-	p := &fakePipeline{}
-	bt := h.beater([]string{"c1"}, "")
-	done := runInBackground(t, bt, p)
-	require.Eventually(t, func() bool { return len(p.events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
+	p := &beatertest.Pipeline{}
+	bt := h.runner(p, []string{"c1"}, "")
+	done := runInBackground(t, bt)
+	require.Eventually(t, func() bool { return len(p.Events()) == 1500 }, 10*time.Second, 5*time.Millisecond)
 	bt.Stop()
 	err := <-done
 	require.ErrorIs(t, err, context.Canceled)
@@ -187,10 +117,10 @@ func TestStopWithoutAcknowledgementsKeepsCursor(t *testing.T) {
 func TestPageCapEndsRunWithError(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(3500, 9, start))
-	p := &fakePipeline{autoAck: true}
-	err := run(t, h.beater([]string{"c1"}, "max_pages_per_run: 2\n"), p)
+	p := &beatertest.Pipeline{AutoAck: true}
+	err := run(t, h.runner(p, []string{"c1"}, "max_pages_per_run: 2\n"))
 	require.ErrorIs(t, err, threatq.ErrPageCap)
-	require.Len(t, p.events(), 2000)
+	require.Len(t, p.Events(), 2000)
 	require.Len(t, h.sim.Stats().Cursors["c1"], 2, "no page fetched beyond the cap")
 	require.Equal(t, h.sim.Stats().Cursors["c1"][1] != "", true)
 }
@@ -199,11 +129,11 @@ func TestGarbageBodyPublishesNothing(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(10, 1, start))
 	h.sim.InjectFault(threatqtest.Fault{Body: "<html>proxy error</html>", ContentType: "text/html"})
-	p := &fakePipeline{autoAck: true}
-	err := run(t, h.beater([]string{"c1"}, ""), p)
+	p := &beatertest.Pipeline{AutoAck: true}
+	err := run(t, h.runner(p, []string{"c1"}, ""))
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "not a JSON object")
-	require.Empty(t, p.events())
+	require.Empty(t, p.Events())
 	require.Empty(t, storedCursor(t, h.dataDir, "c1"))
 }
 
@@ -211,12 +141,12 @@ func TestCollectionsAreIndependent(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("good", threatqtest.Generate(1200, 2, start))
 	// "missing" is unknown to the simulator: 404 on every request.
-	p := &fakePipeline{autoAck: true}
-	bt := h.beater([]string{"good", "missing"}, "")
-	err := run(t, bt, p)
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt := h.runner(p, []string{"good", "missing"}, "")
+	err := run(t, bt)
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "404")
-	require.Len(t, p.events(), 1200)
+	require.Len(t, p.Events(), 1200)
 	require.NotEmpty(t, storedCursor(t, h.dataDir, "good"))
 	require.Empty(t, storedCursor(t, h.dataDir, "missing"))
 }
@@ -226,22 +156,22 @@ func TestCorruptCursorIsolatesCollection(t *testing.T) {
 	h.sim.SetCollection("a", threatqtest.Generate(100, 2, start))
 	h.sim.SetCollection("b", threatqtest.Generate(100, 4, start))
 	require.NoError(t, os.WriteFile(filepath.Join(h.dataDir, "cursor-a.json"), []byte("{oops"), 0o600))
-	p := &fakePipeline{autoAck: true}
-	err := run(t, h.beater([]string{"a", "b"}, ""), p)
+	p := &beatertest.Pipeline{AutoAck: true}
+	err := run(t, h.runner(p, []string{"a", "b"}, ""))
 	require.ErrorIs(t, err, ErrCorruptCursor)
-	require.Len(t, p.events(), 100, "collection b is synced")
+	require.Len(t, p.Events(), 100, "collection b is synced")
 	require.Empty(t, h.sim.Stats().Cursors["a"], "collection a is not fetched from the start behind the user's back")
 }
 
 func TestHealthReflectsRuns(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(10, 1, start))
-	rec := &statusRecorder{}
-	bt := h.beater([]string{"c1"}, "")
-	bt.health = newHealth(rec)
+	rec := &beatertest.StatusRecorder{}
+	bt := h.runner(&beatertest.Pipeline{AutoAck: true}, []string{"c1"}, "")
+	bt.SetStatusReporter(rec)
 	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
-	require.Error(t, run(t, bt, &fakePipeline{autoAck: true}))
-	require.Equal(t, status.Degraded, rec.last())
+	require.Error(t, run(t, bt))
+	require.Equal(t, status.Degraded, rec.State())
 }
 
 // TestRepeatedUnauthorizedKeepsCursor: after a good run, ThreatQ refuses
@@ -250,44 +180,27 @@ func TestHealthReflectsRuns(t *testing.T) {
 func TestRepeatedUnauthorizedKeepsCursor(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(1500, 5, start))
-	require.NoError(t, run(t, h.beater([]string{"c1"}, ""), &fakePipeline{autoAck: true}))
+	require.NoError(t, run(t, h.runner(&beatertest.Pipeline{AutoAck: true}, []string{"c1"}, "")))
 	stored := storedCursor(t, h.dataDir, "c1")
 	require.NotEmpty(t, stored)
 
 	h.sim.Append("c1", threatqtest.Generate(10, 6, start.AddDate(1, 0, 0))...)
 	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
-	p := &fakePipeline{autoAck: true}
-	err := run(t, h.beater([]string{"c1"}, ""), p)
+	p := &beatertest.Pipeline{AutoAck: true}
+	err := run(t, h.runner(p, []string{"c1"}, ""))
 	require.True(t, threatq.IsAuth(err), "run error %v", err)
-	require.Empty(t, p.events())
+	require.Empty(t, p.Events())
 	require.Equal(t, stored, storedCursor(t, h.dataDir, "c1"))
-}
-
-type statusRecorder struct {
-	mu   sync.Mutex
-	list []status.Status
-}
-
-func (r *statusRecorder) UpdateStatus(s status.Status, _ string) {
-	r.mu.Lock()
-	r.list = append(r.list, s)
-	r.mu.Unlock()
-}
-
-func (r *statusRecorder) last() status.Status {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.list[len(r.list)-1]
 }
 
 func TestRetriesAreCounted(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(50, 1, start))
 	h.sim.InjectFault(threatqtest.Fault{Status: 503, Times: 2})
-	p := &fakePipeline{autoAck: true}
-	bt := h.beater([]string{"c1"}, "retry: {max_attempts: 3, wait_min: 1ms, wait_max: 2ms}\n")
-	require.NoError(t, run(t, bt, p))
-	require.Len(t, p.events(), 50)
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt := h.runner(p, []string{"c1"}, "retry: {max_attempts: 3, wait_min: 1ms, wait_max: 2ms}\n")
+	require.NoError(t, run(t, bt))
+	require.Len(t, p.Events(), 50)
 	require.EqualValues(t, 2, bt.stats["c1"].retries.Get())
 	require.EqualValues(t, 0, bt.stats["c1"].errors.Get())
 }
@@ -295,13 +208,13 @@ func TestRetriesAreCounted(t *testing.T) {
 func TestEmptyCollectionStaysHealthy(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("empty", nil)
-	rec := &statusRecorder{}
-	bt := h.beater([]string{"empty"}, "")
-	bt.health = newHealth(rec)
-	p := &fakePipeline{autoAck: true}
-	require.NoError(t, run(t, bt, p))
-	require.Empty(t, p.events())
-	require.Equal(t, status.Running, rec.last(), "the normal end of pagination is not an error")
+	rec := &beatertest.StatusRecorder{}
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt := h.runner(p, []string{"empty"}, "")
+	bt.SetStatusReporter(rec)
+	require.NoError(t, run(t, bt))
+	require.Empty(t, p.Events())
+	require.Equal(t, status.Running, rec.State(), "the normal end of pagination is not an error")
 	require.Empty(t, storedCursor(t, h.dataDir, "empty"), "nothing published, nothing to store")
 }
 
@@ -309,12 +222,12 @@ func TestMissingSourcesAndAttributesAreReported(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(1500, 6, start))
 	h.sim.InjectFault(threatqtest.Fault{DropFields: true, Times: -1})
-	p := &fakePipeline{autoAck: true}
-	bt := h.beater([]string{"c1"}, "")
-	require.NoError(t, run(t, bt, p))
-	require.Len(t, p.events(), 1500, "the indicators are still delivered")
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt := h.runner(p, []string{"c1"}, "")
+	require.NoError(t, run(t, bt))
+	require.Len(t, p.Events(), 1500, "the indicators are still delivered")
 	require.EqualValues(t, 1, bt.stats["c1"].missingFields.Get(), "counted once per run")
-	for _, e := range p.events() {
+	for _, e := range p.Events() {
 		_, err := e.Fields.GetValue("threat.indicator.provider")
 		require.Error(t, err, "no provider without sources")
 	}
@@ -323,9 +236,7 @@ func TestMissingSourcesAndAttributesAreReported(t *testing.T) {
 func TestProgressIsReportedDuringAndAfterARun(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(2500, 8, start))
-	raw, err := conf.NewConfigWithYAML([]byte(fmt.Sprintf(
-		"url: %s\nclient_id: test\nclient_secret: test\npage_size: 500\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())), "test")
-	require.NoError(t, err)
+	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 500\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())
 	var mu sync.Mutex
 	clock := start
 	tick := func() time.Time { // every reading of the clock is 3 s later
@@ -335,12 +246,10 @@ func TestProgressIsReportedDuringAndAfterARun(t *testing.T) {
 		return clock
 	}
 	var reports []Progress
-	bt, err := NewWithOptions(&beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}, raw, Options{
-		DataDir: h.dataDir, Now: tick,
-		Progress: func(p Progress) { reports = append(reports, p) },
+	bt := h.runnerWith(&beatertest.Pipeline{AutoAck: true}, yaml, Options{
+		Now: tick, Progress: func(p Progress) { reports = append(reports, p) },
 	})
-	require.NoError(t, err)
-	require.NoError(t, run(t, bt, &fakePipeline{autoAck: true}))
+	require.NoError(t, run(t, bt))
 
 	require.GreaterOrEqual(t, len(reports), 3, "progress while running and a summary at the end")
 	last := reports[len(reports)-1]
@@ -358,12 +267,10 @@ func TestProgressIsReportedDuringAndAfterARun(t *testing.T) {
 	// share of the collection.
 	h.sim.Append("c1", threatqtest.Generate(3, 99, start.AddDate(1, 0, 0))...)
 	reports = nil
-	bt, err = NewWithOptions(&beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}, raw, Options{
-		DataDir: h.dataDir, Now: tick,
-		Progress: func(p Progress) { reports = append(reports, p) },
+	bt = h.runnerWith(&beatertest.Pipeline{AutoAck: true}, yaml, Options{
+		Now: tick, Progress: func(p Progress) { reports = append(reports, p) },
 	})
-	require.NoError(t, err)
-	require.NoError(t, run(t, bt, &fakePipeline{autoAck: true}))
+	require.NoError(t, run(t, bt))
 	last = reports[len(reports)-1]
 	require.True(t, last.Incremental)
 	require.Equal(t, "collection c1: 3 new or updated indicators (the collection holds 2 503), 0/s", last.String())

@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/elastic/elastic-agent-libs/monitoring"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
@@ -37,8 +38,8 @@ func TestStatsAPIErrorsAreCountedByKind(t *testing.T) {
 	h.sim.InjectFault(threatqtest.Fault{Status: 429})
 	h.sim.InjectFault(threatqtest.Fault{Body: `{"total":50,"data":[`, ClaimedLength: 1 << 20})
 	h.sim.InjectFault(threatqtest.Fault{Body: `{"data":"x"}`})
-	bt := h.beater([]string{"c1"}, "retry: {max_attempts: 10, wait_min: 1ms, wait_max: 2ms}\n")
-	err := run(t, bt, &fakePipeline{autoAck: true})
+	bt := h.runner(&beatertest.Pipeline{AutoAck: true}, []string{"c1"}, "retry: {max_attempts: 10, wait_min: 1ms, wait_max: 2ms}\n")
+	err := run(t, bt)
 	require.Error(t, err, "the undecodable page ends the run")
 	s := bt.stats["c1"]
 	require.Equal(t, map[string]uint64{"server": 1, "rate_limit": 1, "network": 1, "decode": 1}, apiErrorCounts(s))
@@ -50,8 +51,8 @@ func TestStatsRefusedCredentialsCountAsAuth(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(10, 1, start))
 	h.sim.InjectFault(threatqtest.Fault{Endpoint: threatqtest.EndpointToken, Status: 401, Times: -1})
-	bt := h.beater([]string{"c1"}, "")
-	require.Error(t, run(t, bt, &fakePipeline{autoAck: true}))
+	bt := h.runner(&beatertest.Pipeline{AutoAck: true}, []string{"c1"}, "")
+	require.Error(t, run(t, bt))
 	require.Equal(t, map[string]uint64{"auth": 1}, apiErrorCounts(bt.stats["c1"]))
 }
 
@@ -79,10 +80,10 @@ func TestStatsAPIErrorKind(t *testing.T) {
 func TestStatsCursorLagFollowsAcknowledgements(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(2500, 3, start))
-	p := &fakePipeline{}
-	bt := h.beater([]string{"c1"}, "")
-	done := runInBackground(t, bt, p)
-	require.Eventually(t, func() bool { return len(p.events()) == 2500 }, 10*time.Second, 5*time.Millisecond)
+	p := &beatertest.Pipeline{}
+	bt := h.runner(p, []string{"c1"}, "")
+	done := runInBackground(t, bt)
+	require.Eventually(t, func() bool { return len(p.Events()) == 2500 }, 10*time.Second, 5*time.Millisecond)
 
 	s := bt.stats["c1"]
 	// The counters follow the publish calls the pipeline has seen.
@@ -90,12 +91,12 @@ func TestStatsCursorLagFollowsAcknowledgements(t *testing.T) {
 		10*time.Second, 5*time.Millisecond, "three pages published, none acknowledged")
 	require.Zero(t, s.cursorStored.Get(), "the cursor has not moved")
 
-	p.clients[0].ack(1000)
+	p.Client(0).Ack(1000)
 	require.Equal(t, 2, s.cursorLagPages())
 	require.EqualValues(t, 1500, s.cursorLagIndicators())
 	require.NotZero(t, s.cursorStored.Get())
 
-	p.ackAll()
+	p.AckAll()
 	require.NoError(t, <-done)
 	require.Zero(t, s.cursorLagPages())
 	require.Zero(t, s.cursorLagIndicators())

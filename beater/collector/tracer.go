@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"fmt"
@@ -14,14 +14,9 @@ import (
 	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
-
-func (r *reporter) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.list)
-}
 
 // testSink is a dropSink recording what it is told.
 func testSink(collection string) (*dropSink, *[]uint64) {
@@ -35,7 +30,7 @@ func testSink(collection string) (*dropSink, *[]uint64) {
 func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	t.Run("counted before the acknowledgement (per-item refusal)", func(t *testing.T) {
 		var counter atomic.Uint64
-		w := newDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, logp.NewNopLogger())
 		s, pending := testSink("c1")
 		w.acked(s, []string{"1-100", "2-100"})
 		counter.Add(1)
@@ -47,7 +42,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	})
 	t.Run("counted after the acknowledgement (413 for one event), seen by the next one", func(t *testing.T) {
 		var counter atomic.Uint64
-		w := newDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, logp.NewNopLogger())
 		a, _ := testSink("a")
 		b, _ := testSink("b")
 		w.acked(a, []string{"7-100"})
@@ -59,7 +54,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	t.Run("seen by the poll", func(t *testing.T) {
 		var counter atomic.Uint64
 		counter.Store(5) // drops before the watch started are not blamed
-		w := newDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, logp.NewNopLogger())
 		a, _ := testSink("a")
 		b, _ := testSink("b")
 		w.acked(b, []string{"1-1"})
@@ -74,7 +69,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	t.Run("a reloaded output counts from zero", func(t *testing.T) {
 		var counter atomic.Uint64
 		counter.Store(10)
-		w := newDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, logp.NewNopLogger())
 		s, _ := testSink("c1")
 		counter.Store(0)
 		w.acked(s, []string{"1-1"})
@@ -84,7 +79,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 		require.EqualValues(t, 1, s.stats.dropped.Get())
 	})
 	t.Run("no counter, no watch", func(t *testing.T) {
-		w := newDropWatch(nil, logp.NewNopLogger())
+		w := NewDropWatch(nil, logp.NewNopLogger())
 		require.Nil(t, w)
 		w.poll()
 		w.acked(nil, nil)
@@ -124,28 +119,26 @@ func TestDroppedEventIsCountedLoggedAndDegradesHealth(t *testing.T) {
 	h.sim.SetCollection("c1", raws)
 	var counter atomic.Uint64
 	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 10\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())
-	bt, b, logs := observedBeat(t, h, yaml, Options{DroppedEvents: counter.Load})
-	rec := &reporter{}
-	bt.health = newHealth(rec)
+	p := &beatertest.Pipeline{}
+	bt, logs := observedRunner(t, h, p, yaml, Options{Drops: watchDrops(t, counter.Load)})
+	rec := &beatertest.StatusRecorder{}
+	bt.SetStatusReporter(rec)
 
 	var victim string
-	p := &fakePipeline{}
-	b.Publisher = p
-	done := make(chan error, 1)
-	go func() { done <- bt.Run(b) }()
-	require.Eventually(t, func() bool { return len(p.events()) == 30 }, 10*time.Second, 5*time.Millisecond)
-	victim = p.events()[14].Meta["_id"].(string)
-	p.clients[0].beforeAck = dropOnAck(&counter, victim)
-	p.clients[0].ack(10)
-	p.clients[0].ack(10) // the victim's batch
-	p.clients[0].ack(10)
+	done := runInBackground(t, bt)
+	require.Eventually(t, func() bool { return len(p.Events()) == 30 }, 10*time.Second, 5*time.Millisecond)
+	victim = p.Events()[14].Meta["_id"].(string)
+	p.Client(0).SetBeforeAck(dropOnAck(&counter, victim))
+	p.Client(0).Ack(10)
+	p.Client(0).Ack(10) // the victim's batch
+	p.Client(0).Ack(10)
 	err := <-done
 	require.ErrorContains(t, err, "collection c1: the output dropped 1 event(s) since the last clean run")
 
 	c, _ := bt.Counts("c1")
 	require.EqualValues(t, 1, c.Dropped)
 	require.EqualValues(t, 30, c.Acked, "libbeat acknowledges a dropped event like the others")
-	st, msg := rec.last()
+	st, msg := rec.Last()
 	require.Equal(t, status.Degraded, st)
 	require.Contains(t, msg, "collection c1: the output dropped 1 event(s)")
 
@@ -167,33 +160,31 @@ func TestDropDegradesHealthUntilTheNextCleanRun(t *testing.T) {
 	var counter atomic.Uint64
 	next := make(chan time.Time)
 	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\ncollections: [{id: c1}]\n", h.sim.URL())
-	bt, b, _ := observedBeat(t, h, yaml, Options{DroppedEvents: counter.Load, After: func(time.Duration) <-chan time.Time { return next }})
-	rec := &reporter{}
-	bt.health = newHealth(rec)
-	p := &fakePipeline{autoAck: true}
-	b.Publisher = p
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt, _ := observedRunner(t, h, p, yaml, Options{Drops: watchDrops(t, counter.Load), After: func(time.Duration) <-chan time.Time { return next }})
+	rec := &beatertest.StatusRecorder{}
+	bt.SetStatusReporter(rec)
 	var dropFirst atomic.Bool
 	dropFirst.Store(true)
-	p.beforeAck = func(events []beat.Event) {
+	p.BeforeAck = func(events []beat.Event) {
 		if dropFirst.Load() && slices.ContainsFunc(events, func(e beat.Event) bool { return e.Meta["_id"] != nil }) {
 			dropFirst.Store(false)
 			counter.Add(1)
 		}
 	}
-	done := make(chan error, 1)
-	go func() { done <- bt.Run(b) }()
+	done := runInBackground(t, bt)
 
-	require.Eventually(t, func() bool { st, _ := rec.last(); return st == status.Degraded }, 10*time.Second, 5*time.Millisecond)
-	require.Eventually(t, func() bool { return rec.count() >= 2 }, 10*time.Second, 5*time.Millisecond, "the drop, then the run's verdict")
-	st, msg := rec.last()
+	require.Eventually(t, func() bool { st, _ := rec.Last(); return st == status.Degraded }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return rec.Count() >= 2 }, 10*time.Second, 5*time.Millisecond, "the drop, then the run's verdict")
+	st, msg := rec.Last()
 	require.Equal(t, status.Degraded, st, "the run with the drop ends degraded")
 	require.Contains(t, msg, "the output dropped 1 event(s)")
 
 	h.sim.Append("c1", threatqtest.Generate(5, 3, start.AddDate(1, 0, 0))...)
-	n := rec.count()
+	n := rec.Count()
 	next <- time.Now()
-	require.Eventually(t, func() bool { return rec.count() > n }, 10*time.Second, 5*time.Millisecond)
-	st, _ = rec.last()
+	require.Eventually(t, func() bool { return rec.Count() > n }, 10*time.Second, 5*time.Millisecond)
+	st, _ = rec.Last()
 	require.Equal(t, status.Running, st, "a clean run makes it healthy again")
 	c, _ := bt.Counts("c1")
 	require.EqualValues(t, 1, c.Dropped)
@@ -208,16 +199,15 @@ func TestDropDuringRunOnceFailsTheRun(t *testing.T) {
 	h.sim.SetCollection("c1", threatqtest.Generate(30, 5, start))
 	var counter atomic.Uint64
 	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 10\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())
-	bt, b, _ := observedBeat(t, h, yaml, Options{DroppedEvents: counter.Load})
-	p := &fakePipeline{autoAck: true}
+	p := &beatertest.Pipeline{AutoAck: true}
+	bt, _ := observedRunner(t, h, p, yaml, Options{Drops: watchDrops(t, counter.Load)})
 	var once atomic.Bool
-	p.beforeAck = func([]beat.Event) {
+	p.BeforeAck = func([]beat.Event) {
 		if once.CompareAndSwap(false, true) {
 			counter.Add(1)
 		}
 	}
-	b.Publisher = p
-	require.ErrorContains(t, bt.Run(b), "collection c1: the output dropped 1 event(s)")
+	require.ErrorContains(t, run(t, bt), "collection c1: the output dropped 1 event(s)")
 	c, _ := bt.Counts("c1")
 	require.EqualValues(t, 1, c.Dropped)
 }

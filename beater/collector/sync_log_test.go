@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"fmt"
@@ -10,10 +10,9 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/elastic/beats/v7/libbeat/beat"
-	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
@@ -24,15 +23,12 @@ func runLogged(t *testing.T, h *harness) ([]observer.LoggedEntry, Progress) {
 	core, logs := observer.New(zapcore.InfoLevel)
 	log, err := logp.NewZapLogger(zap.New(core))
 	require.NoError(t, err)
-	raw, err := conf.NewConfigWithYAML([]byte(fmt.Sprintf(
-		"url: %s\nclient_id: test\nclient_secret: test\npage_size: 100\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())), "test")
-	require.NoError(t, err)
+	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 100\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())
 	var last Progress
-	bt, err := NewWithOptions(&beat.Beat{Info: beat.Info{Logger: log}}, raw, Options{
-		DataDir: h.dataDir, Progress: func(p Progress) { last = p },
+	bt := h.runnerWith(&beatertest.Pipeline{AutoAck: true}, yaml, Options{
+		Log: log, Progress: func(p Progress) { last = p },
 	})
-	require.NoError(t, err)
-	require.NoError(t, run(t, bt, &fakePipeline{autoAck: true}))
+	require.NoError(t, run(t, bt))
 	return logs.All(), last
 }
 

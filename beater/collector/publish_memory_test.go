@@ -1,4 +1,4 @@
-package beater
+package collector
 
 import (
 	"fmt"
@@ -9,8 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
-	conf "github.com/elastic/elastic-agent-libs/config"
-	"github.com/elastic/elastic-agent-libs/logp"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
@@ -66,15 +64,13 @@ func syncPeakHeap(t *testing.T, n, pageSize int) uint64 {
 	defer sim.Close()
 	sim.SetCollection("big", threatqtest.Generate(n, 17, start))
 	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: %d\nrun_once: true\ncollections: [{id: big}]\n", sim.URL(), pageSize)
-	raw, err := conf.NewConfigWithYAML([]byte(yaml), "test")
-	require.NoError(t, err)
-	bt, err := NewWithOptions(&beat.Beat{Info: beat.Info{Logger: logp.NewNopLogger()}}, raw, Options{DataDir: t.TempDir()})
-	require.NoError(t, err)
+	h := &harness{t: t, sim: sim, dataDir: t.TempDir()}
 	p := &heapPipeline{}
+	bt := h.runnerWith(p, yaml, Options{})
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	require.NoError(t, bt.Run(&beat.Beat{Publisher: p, Info: beat.Info{Logger: logp.NewNopLogger()}}))
+	require.NoError(t, run(t, bt))
 	require.Equal(t, n, p.events)
 	require.LessOrEqual(t, p.largest, publishChunk, "a page is published in chunks")
 	return p.peakHeap - min(p.peakHeap, before.HeapAlloc)
