@@ -1,13 +1,12 @@
 package beater
 
 import (
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common/fmtstr"
-	"github.com/elastic/beats/v7/libbeat/common/reload"
-	"github.com/elastic/beats/v7/libbeat/management/status"
 	"github.com/elastic/beats/v7/libbeat/processors"
 	"github.com/elastic/beats/v7/libbeat/processors/add_formatted_index"
 	conf "github.com/elastic/elastic-agent-libs/config"
@@ -20,9 +19,11 @@ import (
 // agentStream is what an Agent input configuration carries besides the
 // keys of the threatqbeat: section (cmd/agent.go builds it from a unit):
 // the stream id, the target index and the processors the agent injects
-// (data_stream.*, event.dataset, agent metadata) or the policy adds.
+// (data_stream.*, event.dataset, agent metadata) or the policy adds; and
+// the unit's id, which agentInputs adds.
 type agentStream struct {
 	ID         string                   `config:"id"`
+	UnitID     string                   `config:"unit_id"`
 	Index      fmtstr.EventFormatString `config:"index"`
 	Pipeline   string                   `config:"pipeline"`
 	Processors processors.PluginConfig  `config:"processors"`
@@ -31,43 +32,22 @@ type agentStream struct {
 
 // agentSpec is one parsed Agent input configuration.
 type agentSpec struct {
-	id       string // stream id (else unit id)
-	name     string // id made safe for a path or registry: the cursor directory, metrics, trace and diagnostics names
-	unitID   string
-	hash     string
-	index    string // the index setting as written
-	cfg      config.Config
-	stream   agentStream
-	raw      *reload.ConfigWithMeta
-	reporter status.StatusReporter    // the stream's; nil when the unit has no streams
-	diag     reload.DiagnosticHandler // the unit's; nil outside Agent
+	id     string // stream id (else unit id)
+	name   string // id made safe for a path or registry: the cursor directory, metrics, trace and diagnostics names
+	unitID string
+	index  string // the index setting as written
+	cfg    config.Config
+	stream agentStream
 }
 
-// parseAgentInput reads and validates one configuration from the manager.
-// The configuration is copied, never changed: the manager prints its own
-// copy in diagnostics, and the secrets (kept in c.Meta, see
-// SplitAgentSecrets) must not appear there.
-func parseAgentInput(c *reload.ConfigWithMeta, log *logp.Logger) (*agentSpec, error) {
-	if c == nil || c.Config == nil {
-		return nil, errors.New("input has no configuration")
-	}
-	var m map[string]any
-	if err := c.Config.Unpack(&m); err != nil {
-		return nil, fmt.Errorf("read input configuration: %w", err)
-	}
-	if m == nil {
-		m = map[string]any{}
-	}
-	joinAgentSecrets(m, c.Meta)
-	hash, err := hashConfig(m)
-	if err != nil {
-		return nil, fmt.Errorf("read input configuration: %w", err)
-	}
+// parseAgentInput reads and validates one input configuration whose
+// secrets are open (see AgentSecrets).
+func parseAgentInput(m map[string]any, log *logp.Logger) (*agentSpec, error) {
 	full, err := conf.NewConfigFrom(m)
 	if err != nil {
 		return nil, fmt.Errorf("read input configuration: %w", err)
 	}
-	s := &agentSpec{unitID: c.InputUnitID, hash: hash, raw: c, reporter: c.StatusReporter, diag: c.DiagCallback, cfg: config.Default()}
+	s := &agentSpec{}
 	if err := full.Unpack(&s.stream); err != nil {
 		return nil, fmt.Errorf("read input configuration: %w", err)
 	}
@@ -78,13 +58,14 @@ func parseAgentInput(c *reload.ConfigWithMeta, log *logp.Logger) (*agentSpec, er
 	if full.HasField("index") {
 		s.index, _ = full.String("index", -1)
 	}
+	s.unitID = s.stream.UnitID
 	if s.cfg.RunOnce {
-		log.Warnw("run_once is ignored under Elastic Agent: the input syncs every interval until the agent stops it", "unit", c.InputUnitID)
+		log.Warnw("run_once is ignored under Elastic Agent: the input syncs every interval until the agent stops it", "unit", s.unitID)
 		s.cfg.RunOnce = false
 	}
 	s.id = s.stream.ID
 	if s.id == "" {
-		s.id = c.InputUnitID
+		s.id = s.unitID
 	}
 	if s.id == "" {
 		s.id = "threatq-" + s.cfg.DataStream.Namespace
@@ -129,4 +110,23 @@ func (s *agentSpec) processing(info beat.Info, log *logp.Logger) func() (beat.Pr
 		}
 		return p, nil
 	}
+}
+
+// safeName turns an input id into a file and metrics registry name:
+// letters, digits, '-' and '_' are kept, anything else becomes '_' and a
+// short hash of the id is appended so that distinct ids stay distinct.
+func safeName(id string) string {
+	b := []byte(id)
+	changed := len(b) == 0
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b[i] = '_'
+			changed = true
+		}
+	}
+	if !changed {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return string(b) + "-" + hex.EncodeToString(sum[:4])
 }

@@ -1,7 +1,6 @@
 package beater
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -34,6 +33,7 @@ type agentHarness struct {
 	dataDir string
 	a       *agentInputs
 	p       *beatertest.Pipeline
+	secrets *AgentSecrets
 }
 
 // storedCursor is the cursor stored for a collection in dir, "" when none.
@@ -53,25 +53,43 @@ func storedCursor(t *testing.T, dir, collection string) string {
 const agentSecret = "agent-s3cr3t-value"
 
 func newAgentHarness(t *testing.T) *agentHarness {
+	return newAgentHarnessWith(t, &beatertest.Pipeline{AutoAck: true}, logp.NewNopLogger())
+}
+
+// newAgentHarnessWith publishes to p and logs to log.
+func newAgentHarnessWith(t *testing.T, p *beatertest.Pipeline, log *logp.Logger) *agentHarness {
 	sim := threatqtest.New(threatqtest.Options{ClientSecret: agentSecret})
 	t.Cleanup(sim.Close)
 	dataDir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	p := &beatertest.Pipeline{AutoAck: true}
-	a := &agentInputs{
+	secrets := NewAgentSecrets()
+	f := &inputFactory{
 		opts: Options{
 			Now:     time.Now,
 			After:   func(time.Duration) <-chan time.Time { return time.After(20 * time.Millisecond) },
 			DataDir: dataDir, LogsDir: t.TempDir(),
 		},
-		log: logp.NewNopLogger(), health: collector.NewHealth(nil), running: map[string]*agentInput{},
-		ctx: ctx, pipeline: p,
+		log: log, health: collector.NewHealth(nil), secrets: secrets,
 	}
-	t.Cleanup(func() { cancel(); a.stopAll() })
-	return &agentHarness{t: t, sim: sim, dataDir: dataDir, a: a, p: p}
+	a := &agentInputs{factory: f, log: log}
+	a.connect(p)
+	t.Cleanup(a.stop)
+	return &agentHarness{t: t, sim: sim, dataDir: dataDir, a: a, p: p, secrets: secrets}
 }
 
-// unit is an input configuration as cmd/agent.go produces it.
+// runners are the runners of the list that sync collections (not those
+// standing for an invalid input).
+func (h *agentHarness) runners() []*collector.Runner {
+	var out []*collector.Runner
+	for _, r := range h.a.list.Runners() {
+		if cr, ok := r.(*collector.Runner); ok {
+			out = append(out, cr)
+		}
+	}
+	return out
+}
+
+// unit is an input configuration as cmd/agent.go produces it: its secrets
+// sealed.
 func (h *agentHarness) unit(id string, collections []string, extra map[string]any) *reload.ConfigWithMeta {
 	cols := make([]any, len(collections))
 	for i, c := range collections {
@@ -86,10 +104,10 @@ func (h *agentHarness) unit(id string, collections []string, extra map[string]an
 	for k, v := range extra {
 		m[k] = v
 	}
-	meta := SplitAgentSecrets(m)
+	h.secrets.Seal(m)
 	c, err := conf.NewConfigFrom(m)
 	require.NoError(h.t, err)
-	return &reload.ConfigWithMeta{Config: c, Meta: meta, InputUnitID: "unit-" + id}
+	return &reload.ConfigWithMeta{Config: c, InputUnitID: "unit-" + id}
 }
 
 type diagRecorder struct {
@@ -134,11 +152,11 @@ func TestAgentReloadReconfiguresWithoutRestart(t *testing.T) {
 	require.Eventually(t, func() bool { return storedCursor(t, h.dataDir+"/inputs/s1", "c1") != "" }, 10*time.Second, 5*time.Millisecond)
 
 	// The same configuration again: nothing restarts.
-	first := h.a.running
+	first := h.runners()
 	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("s1", []string{"c1"}, nil)}))
-	require.Len(t, h.a.running, 1)
-	for k := range first {
-		require.Contains(t, h.a.running, k)
+	require.Len(t, h.runners(), 1)
+	for _, r := range first {
+		require.Contains(t, h.runners(), r)
 	}
 
 	// A second collection: the new one is synced, the first one resumes.
@@ -150,7 +168,7 @@ func TestAgentReloadReconfiguresWithoutRestart(t *testing.T) {
 
 	// Removed: the workers stop and ThreatQ sees no more requests.
 	require.NoError(t, h.a.Reload(nil))
-	require.Empty(t, h.a.running)
+	require.Empty(t, h.a.list.Runners())
 	// A request already on the wire when the input stopped may still be
 	// counted by the simulator: wait until the count settles, then no new
 	// request may come.
@@ -202,7 +220,7 @@ func TestAgentInvalidInputFailsItsStreamOnly(t *testing.T) {
 	s, msg := rep.Last()
 	require.Equal(t, status.Failed, s)
 	require.Contains(t, msg, "ioc_expiration_duration")
-	require.Len(t, h.a.running, 1)
+	require.Len(t, h.runners(), 1)
 	require.Eventually(t, func() bool { return len(h.p.Events()) == 10 }, 10*time.Second, 5*time.Millisecond)
 }
 
@@ -215,7 +233,7 @@ func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
 	var rendered map[string]any
 	require.NoError(t, u.Config.Unpack(&rendered))
 	b, _ := json.Marshal(rendered)
-	require.NotContains(t, string(b), `"client_secret"`)
+	require.True(t, IsSealed(rendered["client_secret"].(string)), "client_secret is a sealed reference")
 	require.NotContains(t, string(b), "hunter2-passphrase")
 	require.NotContains(t, string(b), agentSecret)
 
@@ -239,25 +257,42 @@ func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
 	}
 }
 
-func TestSplitAgentSecrets(t *testing.T) {
+func TestAgentSecretsSealAndOpen(t *testing.T) {
+	secrets := NewAgentSecrets()
 	m := map[string]any{
 		"client_secret": "s3",
 		"ssl":           map[string]any{"key_passphrase": "p", "verification_mode": "full"},
 		"url":           "https://tq",
 	}
-	meta := SplitAgentSecrets(m)
-	require.Equal(t, map[string]any{"ssl": map[string]any{"verification_mode": "full"}, "url": "https://tq"}, m)
-	joinAgentSecrets(m, meta)
+	require.Equal(t, []string{"client_secret", "ssl.key_passphrase"}, secrets.Seal(m))
+	ref := m["client_secret"].(string)
+	require.True(t, IsSealed(ref))
+	require.True(t, IsSealed(m["ssl"].(map[string]any)["key_passphrase"].(string)))
+	require.Equal(t, "full", m["ssl"].(map[string]any)["verification_mode"])
+	require.Equal(t, "https://tq", m["url"])
+	require.NoError(t, secrets.open(m))
 	require.Equal(t, "s3", m["client_secret"])
 	require.Equal(t, "p", m["ssl"].(map[string]any)["key_passphrase"])
-	require.Nil(t, SplitAgentSecrets(map[string]any{"url": "x"}))
+	require.Nil(t, secrets.Seal(map[string]any{"url": "x"}))
+
+	// The same value seals to the same reference, another value to another;
+	// another process's references do not open.
+	again := map[string]any{"client_secret": "s3"}
+	secrets.Seal(again)
+	require.Equal(t, ref, again["client_secret"])
+	other := map[string]any{"client_secret": "s4"}
+	secrets.Seal(other)
+	require.NotEqual(t, ref, other["client_secret"])
+	foreign := map[string]any{"client_secret": ref}
+	require.ErrorContains(t, NewAgentSecrets().open(foreign), "threatqbeat.client_secret holds a sealed secret that this process did not seal")
+	require.NotContains(t, ref, "s3")
 }
 
 // TestAgentIgnoresRunOnce: under Elastic Agent an input syncs every interval
 // until the agent stops it, whatever run_once says (docs/agent.md).
 func TestAgentIgnoresRunOnce(t *testing.T) {
 	h := newAgentHarness(t)
-	spec, err := parseAgentInput(h.unit("s1", []string{"c1"}, map[string]any{"run_once": true}), logp.NewNopLogger())
+	spec, err := h.a.factory.parse(h.unit("s1", []string{"c1"}, map[string]any{"run_once": true}).Config)
 	require.NoError(t, err)
 	require.False(t, spec.cfg.RunOnce)
 }

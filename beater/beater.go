@@ -43,6 +43,9 @@ type Options struct {
 	// DroppedEvents reads libbeat's output.events.dropped; default: from
 	// the beat's stats registry (nil there: drops are not watched).
 	DroppedEvents func() uint64
+	// AgentSecrets opens the secrets cmd's unit transform sealed in Elastic
+	// Agent input configurations; nil: no secret is sealed.
+	AgentSecrets *AgentSecrets
 }
 
 // Beater is threatqbeat's beat.Beater.
@@ -62,9 +65,11 @@ type Beater struct {
 	agent *agentInputs
 }
 
-// New is the beat.Creator of threatqbeat.
-func New(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
-	return NewWithOptions(b, raw, Options{})
+// Creator is the beat.Creator of threatqbeat, with opts.
+func Creator(opts Options) beat.Creator {
+	return func(b *beat.Beat, raw *conf.C) (beat.Beater, error) {
+		return NewWithOptions(b, raw, opts)
+	}
 }
 
 // NewWithOptions creates the Beater with replaced dependencies.

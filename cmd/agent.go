@@ -36,9 +36,11 @@ const AgentInputType = "threatq"
 var unitOnlyKeys = []string{"id", "type", "name", "revision", "use_output", "meta", "data_stream", "processors", "streams", "package", "policy", "package_policy_id"}
 
 // registerAgent makes libbeat's Agent manager available (the import's
-// init) and gives it the unit transform.
-func registerAgent(*cmd.BeatsRootCmd) {
-	management.ConfigTransform.SetTransform(agentTransform)
+// init) and gives it the unit transform, which seals secrets in secrets.
+func registerAgent(_ *cmd.BeatsRootCmd, secrets *beater.AgentSecrets) {
+	management.ConfigTransform.SetTransform(func(unit *proto.UnitExpectedConfig, info *client.AgentInfo) ([]*reload.ConfigWithMeta, error) {
+		return agentTransform(unit, info, secrets)
+	})
 }
 
 // agentTransform turns an input unit of type threatq into one
@@ -48,10 +50,10 @@ func registerAgent(*cmd.BeatsRootCmd) {
 // from libbeat's helpers, the index logs-<dataset>-<namespace> (dataset
 // ti_threatq.threat unless the policy names another) and the processors
 // adding data_stream.*, event.dataset and the agent's metadata;
-// data_stream.namespace is set for the mapping. Secrets move to the
-// configuration's metadata (beater.SplitAgentSecrets) so that the manager's
-// diagnostics never print them.
-func agentTransform(unit *proto.UnitExpectedConfig, info *client.AgentInfo) ([]*reload.ConfigWithMeta, error) {
+// data_stream.namespace is set for the mapping. Secrets are sealed
+// (beater.AgentSecrets): the configuration holds references, so that the
+// manager's diagnostics never print them.
+func agentTransform(unit *proto.UnitExpectedConfig, info *client.AgentInfo, secrets *beater.AgentSecrets) ([]*reload.ConfigWithMeta, error) {
 	if unit == nil {
 		return nil, errors.New("threatq input unit without configuration")
 	}
@@ -109,12 +111,12 @@ func agentTransform(unit *proto.UnitExpectedConfig, info *client.AgentInfo) ([]*
 			}
 		}
 		in["data_stream"] = map[string]any{"namespace": namespaces[i]}
-		meta := beater.SplitAgentSecrets(in)
+		secrets.Seal(in)
 		c, err := conf.NewConfigFrom(in)
 		if err != nil {
 			return nil, fmt.Errorf("threatq unit %s, stream %d: %w", u.GetId(), i, err)
 		}
-		out[i] = &reload.ConfigWithMeta{Config: c, Meta: meta}
+		out[i] = &reload.ConfigWithMeta{Config: c}
 	}
 	return out, nil
 }

@@ -17,22 +17,42 @@ import (
 
 	"github.com/elastic/elastic-agent-client/v7/pkg/client"
 	"github.com/elastic/elastic-agent-client/v7/pkg/proto"
-	"github.com/elastic/elastic-agent-libs/mapstr"
+
+	"github.com/threatqbeat/threatqbeat/beater"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // agentGolden is the expected transform result of one unit: the
-// configurations, with the names of the secrets moved to their metadata,
-// or the error.
+// configurations, with the sealed secrets shown as "(sealed)" (references
+// change with every process) and their names listed, or the error.
 type agentGolden struct {
 	Inputs []agentGoldenInput `json:"inputs,omitempty"`
 	Error  string             `json:"error,omitempty"`
 }
 
 type agentGoldenInput struct {
-	Config  map[string]any `json:"config"`
-	Secrets []string       `json:"secrets_in_meta,omitempty"`
+	Config map[string]any `json:"config"`
+	Sealed []string       `json:"sealed,omitempty"`
+}
+
+// unsealed replaces the references in m by "(sealed)" and returns the keys
+// (dotted) that held one, sorted.
+func unsealed(m map[string]any, prefix string) []string {
+	var keys []string
+	for k, v := range m {
+		switch v := v.(type) {
+		case string:
+			if beater.IsSealed(v) {
+				m[k] = "(sealed)"
+				keys = append(keys, prefix+k)
+			}
+		case map[string]any:
+			keys = append(keys, unsealed(v, prefix+k+".")...)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // TestAgentTransformGolden runs the unit transform on every
@@ -53,20 +73,16 @@ func TestAgentTransformGolden(t *testing.T) {
 			before := protojson.Format(unit)
 
 			var got agentGolden
-			list, err := agentTransform(unit, info)
+			list, err := agentTransform(unit, info, beater.NewAgentSecrets())
 			if err != nil {
 				got.Error = err.Error()
 			}
 			for _, c := range list {
 				var m map[string]any
 				require.NoError(t, c.Config.Unpack(&m))
+				require.Nil(t, c.Meta, "the metadata becomes fields of every event: nothing goes there")
 				gi := agentGoldenInput{Config: m}
-				if c.Meta != nil {
-					for k := range c.Meta.Get()["threatqbeat_secrets"].(mapstr.M) {
-						gi.Secrets = append(gi.Secrets, k)
-					}
-					sort.Strings(gi.Secrets)
-				}
+				gi.Sealed = unsealed(m, "")
 				got.Inputs = append(got.Inputs, gi)
 			}
 			require.Equal(t, before, protojson.Format(unit), "the transform must not change the manager's unit")

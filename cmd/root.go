@@ -10,13 +10,14 @@ import (
 // process: libbeat registers its flags globally.
 func NewRootCommand() *cmd.BeatsRootCmd {
 	es := newESAssets(Settings())
-	root := cmd.GenRootCmdWithSettings(es.creator(beater.New), es.settings)
+	secrets := beater.NewAgentSecrets() // sealed by the Agent unit transform, opened by the inputs
+	root := cmd.GenRootCmdWithSettings(es.creator(beater.Creator(beater.Options{AgentSecrets: secrets})), es.settings)
 	root.AddCommand(newDemoCommand())
 	es.addSetupFlags(root)
 	es.addExportCommands(root)
 	root.TestCmd.AddCommand(newTestThreatQCommand(es.settings)) // test_threatq.go
 	replaceKeystoreCommands(root, es.settings)                  // keystore.go: no terminal, no panic
-	registerAgent(root)                                         // agent.go: Elastic Agent unit transform
+	registerAgent(root, secrets)                                // agent.go: Elastic Agent unit transform
 	describeCommands(root)                                      // help.go
 	return root
 }

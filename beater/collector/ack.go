@@ -28,6 +28,7 @@ type tracker struct {
 
 	commitMu  sync.Mutex
 	committed uint64 // sequence number of the last persisted page
+	stopped   bool   // see stop
 }
 
 // pageMark travels as the private data of every event of one page.
@@ -138,7 +139,7 @@ func (t *tracker) persist(done *pageMark) {
 		return
 	}
 	t.commitMu.Lock()
-	if done.seq > t.committed {
+	if done.seq > t.committed && !t.stopped {
 		t.committed = done.seq
 		t.commit(done.cursor)
 	}
@@ -150,6 +151,17 @@ func (t *tracker) persist(done *pageMark) {
 		close(t.idle)
 		t.isIdle = true
 	}
+}
+
+// stop makes the tracker persist nothing more, once a commit in progress
+// is done. libbeat's queue may acknowledge a closed client's events later
+// (when shutdown_timeout ran out first); by then the collection's
+// successor (a reconfigured input) may be writing the cursor file, and the
+// pages of those events are fetched again from the cursor stored before.
+func (t *tracker) stop() {
+	t.commitMu.Lock()
+	t.stopped = true
+	t.commitMu.Unlock()
 }
 
 // Acked is the number of acknowledged events.

@@ -135,3 +135,22 @@ func TestTrackerConcurrentSealAndAck(t *testing.T) {
 		require.Equal(t, string(rune('A'+49)), got[len(got)-1])
 	}
 }
+
+// TestTrackerStoppedCommitsNothing: acknowledgements that arrive after the
+// collection stopped (libbeat's queue delivers them after the client
+// closed) do not move the cursor.
+func TestTrackerStoppedCommitsNothing(t *testing.T) {
+	var c commits
+	tr := newTracker(c.add, nil)
+	p1 := tr.begin("c1")
+	tr.add(p1)
+	tr.seal(p1)
+	tr.onACK(1, privates(p1, 1))
+	require.Equal(t, []string{"c1"}, c.get())
+	p2 := tr.begin("c2")
+	tr.add(p2)
+	tr.seal(p2)
+	tr.stop()
+	tr.onACK(1, privates(p2, 1))
+	require.Equal(t, []string{"c1"}, c.get(), "acknowledged after stop: not stored")
+}

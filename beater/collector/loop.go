@@ -46,6 +46,7 @@ func (r *Runner) runCollection(ctx context.Context, id string) error {
 		tr.reportIDs(func(ids []string) { r.opts.Drops.acked(sink, ids) })
 	}
 	stats.observe(tr)
+	defer tr.stop() // after the client closed: no cursor write once the collection stopped
 	cc, err := r.clientConfig(tr)
 	if err == nil {
 		var client beat.Client
