@@ -11,7 +11,21 @@ import (
 // tracker orders acknowledgements per page so that a collection's cursor
 // only advances past a page once that page and every page before it are
 // fully acknowledged. Pages are begun and sealed by the worker in publish
-// order; acknowledgements arrive from the pipeline's ACK listener.
+// order; acknowledgements arrive from the pipeline's ACK listener, which is
+// acker.EventPrivateReporter: every event carries its page's mark.
+//
+// One rule covers every page, with events or without (every element
+// rejected): a page completes when it is sealed and none of its events is
+// outstanding, and the cursor moves to the last completed page that has
+// no incomplete page before it.
+//
+// acker.LastEventPrivateReporter, with the cursor on each page's last
+// event, is not used: it reports only the last event of an
+// acknowledgement, and only when that event carries data, so a page
+// without events (its cursor on no event) would need its own count of
+// outstanding events, the dropped-event watch (drops.go) the document id
+// of every acknowledged event, and run_once's wait a count of every
+// acknowledgement: three listeners and the same sequencing as here.
 type tracker struct {
 	commit func(cursor string) // persists a cursor; called in order
 	onAck  func(n int)         // told how many events were acknowledged
