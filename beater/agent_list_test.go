@@ -41,3 +41,22 @@ func TestAgentReconfigurationStopsBeforeStart(t *testing.T) {
 	p.Client(1).Ack(-1)
 	require.Eventually(t, func() bool { return storedCursor(t, dir, "c1") != "" }, 10*time.Second, 5*time.Millisecond)
 }
+
+// TestAgentReloadsCloseTheRequestTracer: an input with tracing on, changed
+// three times, holds one trace file open (its current runner's), and none
+// once the list stopped.
+func TestAgentReloadsCloseTheRequestTracer(t *testing.T) {
+	h := newAgentHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(30, 3, start))
+	logs := h.a.factory.opts.LogsDir
+	for i, size := range []int{100, 50, 20, 10} {
+		u := h.unit("s1", []string{"c1"}, map[string]any{"tracer.enabled": true, "page_size": size})
+		require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{u}))
+		// The new runner opens its trace file with its first request; the
+		// ones before it closed theirs.
+		require.Eventually(t, func() bool { return len(beatertest.OpenFiles(t, logs)) == 1 }, 10*time.Second, 5*time.Millisecond,
+			"reload %d: the current runner's trace file only", i)
+	}
+	h.a.stop()
+	require.Empty(t, beatertest.OpenFiles(t, logs))
+}

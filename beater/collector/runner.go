@@ -28,6 +28,7 @@ type Runner struct {
 	pipeline beat.PipelineConnector
 	api      *threatq.Client
 	store    *CursorStore
+	tracer   *threatq.Tracer // nil when tracing is off; closed by Stop
 
 	healthMu sync.Mutex
 	health   *Health
@@ -43,22 +44,27 @@ type Runner struct {
 }
 
 // New returns the Runner of cfg, publishing through pipeline. It builds the
-// ThreatQ client and opens the cursor directory; nothing runs before
-// Start.
-func New(pipeline beat.PipelineConnector, cfg config.Config, opts Options) (*Runner, error) {
+// ThreatQ client and opens the cursor directory and the request tracer;
+// nothing runs before Start, and Stop releases them.
+func New(pipeline beat.PipelineConnector, cfg config.Config, opts Options) (_ *Runner, err error) {
 	opts = opts.withDefaults()
 	r := &Runner{cfg: cfg, opts: opts, log: opts.Log, pipeline: pipeline, stats: map[string]*collectionStats{}}
 	hc := opts.HTTPClient
 	if hc == nil {
-		var err error
 		if hc, err = cfg.Transport().Client(); err != nil {
 			return nil, fmt.Errorf("configure HTTP client for threatqbeat.url: %w", err)
 		}
 	}
-	traced, err := setupTracer(cfg.Tracer, opts.LogsDir, hc, r.log)
+	traced, tracer, err := setupTracer(cfg.Tracer, opts.LogsDir, hc, r.log)
 	if err != nil {
 		return nil, err
 	}
+	r.tracer = tracer
+	defer func() {
+		if err != nil {
+			r.closeTracer()
+		}
+	}()
 	if r.store, err = NewCursorStore(opts.CursorDir, opts.Now); err != nil {
 		return nil, err
 	}
@@ -129,7 +135,19 @@ func (r *Runner) Stop() {
 	if r.opts.UnregisterMetrics != nil {
 		r.opts.UnregisterMetrics()
 	}
+	r.closeTracer()
 	r.log.Infow("ThreatQ input stopped", "unit", r.opts.Unit)
+}
+
+// closeTracer closes the request trace file, if tracing is on: every
+// request of the runner has ended.
+func (r *Runner) closeTracer() {
+	if r.tracer == nil {
+		return
+	}
+	if err := r.tracer.Close(); err != nil {
+		r.log.Warnw("cannot close the request trace file", "error", err)
+	}
 }
 
 // Done is closed when the run has ended: after Stop, or on its own with
