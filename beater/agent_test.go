@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -222,70 +221,6 @@ func TestAgentInvalidInputFailsItsStreamOnly(t *testing.T) {
 	require.Contains(t, msg, "ioc_expiration_duration")
 	require.Len(t, h.runners(), 1)
 	require.Eventually(t, func() bool { return len(h.p.Events()) == 10 }, 10*time.Second, 5*time.Millisecond)
-}
-
-func TestAgentSecretsStayOutOfConfigAndDiagnostics(t *testing.T) {
-	h := newAgentHarness(t)
-	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
-	// A password in the URL is a secret too: diagnostics redact it.
-	withPassword := strings.Replace(h.sim.URL(), "://", "://svc:urlpass-hunter2@", 1)
-	u := h.unit("s1", []string{"c1"}, map[string]any{"ssl.key_passphrase": "hunter2-passphrase", "url": withPassword})
-	var rendered map[string]any
-	require.NoError(t, u.Config.Unpack(&rendered))
-	b, _ := json.Marshal(rendered)
-	require.True(t, IsSealed(rendered["client_secret"].(string)), "client_secret is a sealed reference")
-	require.NotContains(t, string(b), "hunter2-passphrase")
-	require.NotContains(t, string(b), agentSecret)
-
-	d := &diagRecorder{}
-	u.DiagCallback = d
-	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{u}))
-	require.Eventually(t, func() bool { return len(h.p.Events()) == 10 }, 10*time.Second, 5*time.Millisecond)
-	var again map[string]any
-	require.NoError(t, u.Config.Unpack(&again))
-	require.Equal(t, rendered, again, "the manager's copy is not changed")
-
-	d.mu.Lock()
-	hook := d.hooks["threatq-input-s1"]
-	d.mu.Unlock()
-	require.NotNil(t, hook)
-	out := string(hook())
-	require.Contains(t, out, `"collection_total": 10`)
-	require.Contains(t, out, `"url": "http://127.0.0.1`, "url is shown without its user information")
-	for _, secret := range []string{"hunter2", agentSecret, "svc:", "svc@"} {
-		require.NotContains(t, out, secret)
-	}
-}
-
-func TestAgentSecretsSealAndOpen(t *testing.T) {
-	secrets := NewAgentSecrets()
-	m := map[string]any{
-		"client_secret": "s3",
-		"ssl":           map[string]any{"key_passphrase": "p", "verification_mode": "full"},
-		"url":           "https://tq",
-	}
-	require.Equal(t, []string{"client_secret", "ssl.key_passphrase"}, secrets.Seal(m))
-	ref := m["client_secret"].(string)
-	require.True(t, IsSealed(ref))
-	require.True(t, IsSealed(m["ssl"].(map[string]any)["key_passphrase"].(string)))
-	require.Equal(t, "full", m["ssl"].(map[string]any)["verification_mode"])
-	require.Equal(t, "https://tq", m["url"])
-	require.NoError(t, secrets.open(m))
-	require.Equal(t, "s3", m["client_secret"])
-	require.Equal(t, "p", m["ssl"].(map[string]any)["key_passphrase"])
-	require.Nil(t, secrets.Seal(map[string]any{"url": "x"}))
-
-	// The same value seals to the same reference, another value to another;
-	// another process's references do not open.
-	again := map[string]any{"client_secret": "s3"}
-	secrets.Seal(again)
-	require.Equal(t, ref, again["client_secret"])
-	other := map[string]any{"client_secret": "s4"}
-	secrets.Seal(other)
-	require.NotEqual(t, ref, other["client_secret"])
-	foreign := map[string]any{"client_secret": ref}
-	require.ErrorContains(t, NewAgentSecrets().open(foreign), "threatqbeat.client_secret holds a sealed secret that this process did not seal")
-	require.NotContains(t, ref, "s3")
 }
 
 // TestAgentIgnoresRunOnce: under Elastic Agent an input syncs every interval

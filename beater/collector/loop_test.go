@@ -3,16 +3,12 @@ package collector
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/elastic/beats/v7/libbeat/management/status"
 
 	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
@@ -163,17 +159,6 @@ func TestCorruptCursorIsolatesCollection(t *testing.T) {
 	require.Empty(t, h.sim.Stats().Cursors["a"], "collection a is not fetched from the start behind the user's back")
 }
 
-func TestHealthReflectsRuns(t *testing.T) {
-	h := newHarness(t)
-	h.sim.SetCollection("c1", threatqtest.Generate(10, 1, start))
-	rec := &beatertest.StatusRecorder{}
-	bt := h.runner(&beatertest.Pipeline{AutoAck: true}, []string{"c1"}, "")
-	bt.SetStatusReporter(rec)
-	h.sim.InjectFault(threatqtest.Fault{Status: 401, Times: -1})
-	require.Error(t, run(t, bt))
-	require.Equal(t, status.Degraded, rec.State())
-}
-
 // TestRepeatedUnauthorizedKeepsCursor: after a good run, ThreatQ refuses
 // every request with 401; the next run ends with an authentication error,
 // publishes nothing and leaves the stored cursor where the good run put it.
@@ -205,19 +190,6 @@ func TestRetriesAreCounted(t *testing.T) {
 	require.EqualValues(t, 0, bt.stats["c1"].errors.Get())
 }
 
-func TestEmptyCollectionStaysHealthy(t *testing.T) {
-	h := newHarness(t)
-	h.sim.SetCollection("empty", nil)
-	rec := &beatertest.StatusRecorder{}
-	p := &beatertest.Pipeline{AutoAck: true}
-	bt := h.runner(p, []string{"empty"}, "")
-	bt.SetStatusReporter(rec)
-	require.NoError(t, run(t, bt))
-	require.Empty(t, p.Events())
-	require.Equal(t, status.Running, rec.State(), "the normal end of pagination is not an error")
-	require.Empty(t, storedCursor(t, h.dataDir, "empty"), "nothing published, nothing to store")
-}
-
 func TestMissingSourcesAndAttributesAreReported(t *testing.T) {
 	h := newHarness(t)
 	h.sim.SetCollection("c1", threatqtest.Generate(1500, 6, start))
@@ -231,47 +203,4 @@ func TestMissingSourcesAndAttributesAreReported(t *testing.T) {
 		_, err := e.Fields.GetValue("threat.indicator.provider")
 		require.Error(t, err, "no provider without sources")
 	}
-}
-
-func TestProgressIsReportedDuringAndAfterARun(t *testing.T) {
-	h := newHarness(t)
-	h.sim.SetCollection("c1", threatqtest.Generate(2500, 8, start))
-	yaml := fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\npage_size: 500\nrun_once: true\ncollections: [{id: c1}]\n", h.sim.URL())
-	var mu sync.Mutex
-	clock := start
-	tick := func() time.Time { // every reading of the clock is 3 s later
-		mu.Lock()
-		defer mu.Unlock()
-		clock = clock.Add(3 * time.Second)
-		return clock
-	}
-	var reports []Progress
-	bt := h.runnerWith(&beatertest.Pipeline{AutoAck: true}, yaml, Options{
-		Now: tick, Progress: func(p Progress) { reports = append(reports, p) },
-	})
-	require.NoError(t, run(t, bt))
-
-	require.GreaterOrEqual(t, len(reports), 3, "progress while running and a summary at the end")
-	last := reports[len(reports)-1]
-	require.True(t, last.Done)
-	require.EqualValues(t, 2500, last.Fetched)
-	require.EqualValues(t, 2500, last.Total)
-	for _, p := range reports[:len(reports)-1] {
-		require.False(t, p.Done)
-		require.LessOrEqual(t, p.Fetched, int64(2500))
-	}
-	require.Regexp(t, `^collection c1: [\d ]+ of 2 500 indicators \(\d+ %\), [\d ]+/s$`, reports[0].String())
-	require.Contains(t, last.String(), "2 500 of 2 500 indicators (100 %)")
-
-	// A later run resumes from the cursor: it reports what changed, not a
-	// share of the collection.
-	h.sim.Append("c1", threatqtest.Generate(3, 99, start.AddDate(1, 0, 0))...)
-	reports = nil
-	bt = h.runnerWith(&beatertest.Pipeline{AutoAck: true}, yaml, Options{
-		Now: tick, Progress: func(p Progress) { reports = append(reports, p) },
-	})
-	require.NoError(t, run(t, bt))
-	last = reports[len(reports)-1]
-	require.True(t, last.Incremental)
-	require.Equal(t, "collection c1: 3 new or updated indicators (the collection holds 2 503), 0/s", last.String())
 }
