@@ -1,9 +1,6 @@
 package beater
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -36,17 +33,7 @@ type agentHarness struct {
 }
 
 // storedCursor is the cursor stored for a collection in dir, "" when none.
-func storedCursor(t *testing.T, dir, collection string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "cursor-"+collection+".json"))
-	if os.IsNotExist(err) {
-		return ""
-	}
-	require.NoError(t, err)
-	var f struct{ Cursor string }
-	require.NoError(t, json.Unmarshal(b, &f))
-	return f.Cursor
-}
+var storedCursor = beatertest.StoredCursor
 
 // agentSecret is the client secret of the agent tests' simulator.
 const agentSecret = "agent-s3cr3t-value"

@@ -2,10 +2,7 @@ package collector
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +16,7 @@ import (
 	conf "github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 
+	"github.com/threatqbeat/threatqbeat/beater/internal/beatertest"
 	"github.com/threatqbeat/threatqbeat/config"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
@@ -99,17 +97,8 @@ func ids(t *testing.T, events []beat.Event) []int64 {
 	return out
 }
 
-func storedCursor(t *testing.T, dir, collection string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "cursor-"+collection+".json"))
-	if os.IsNotExist(err) {
-		return ""
-	}
-	require.NoError(t, err)
-	var f cursorFile
-	require.NoError(t, json.Unmarshal(b, &f))
-	return f.Cursor
-}
+// storedCursor is the cursor stored for a collection in dir, "" when none.
+var storedCursor = beatertest.StoredCursor
 
 // observedRunner builds a Runner from a complete threatqbeat section
 // whose logs (debug level) are recorded.
