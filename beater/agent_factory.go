@@ -38,17 +38,20 @@ func (f *inputFactory) Create(p beat.PipelineConnector, c *conf.C) (cfgfile.Runn
 }
 
 // CreateWithReporter is the runner of an input with a stream reporter
-// (cfgfile.RunnerFactoryWithStatusReporter). An invalid configuration
+// (cfgfile.RunnerFactoryWithStatusReporter). An input that cannot run
 // becomes a runner that reports FAILED with the reason on its stream, so
 // that the unit's other streams go on; a corrected configuration replaces
 // it.
 func (f *inputFactory) CreateWithReporter(p beat.PipelineConnector, c *conf.C, rep status.StatusReporter) (cfgfile.Runner, error) {
 	s, err := f.parse(c)
-	if err != nil {
-		unit, _ := c.String("unit_id", -1)
-		return &failedInput{log: f.log, unit: unit, err: err, reporter: rep}, nil
+	if err == nil {
+		var r *collector.Runner
+		if r, err = f.runner(p, s, rep); err == nil {
+			return r, nil
+		}
 	}
-	return f.runner(p, s, rep)
+	unit, _ := c.String("unit_id", -1)
+	return &failedInput{log: f.log, unit: unit, err: err, reporter: rep}, nil
 }
 
 // CheckConfig tells whether c can run.

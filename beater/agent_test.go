@@ -1,6 +1,8 @@
 package beater
 
 import (
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -206,6 +208,25 @@ func TestAgentInvalidInputFailsItsStreamOnly(t *testing.T) {
 	s, msg := rep.Last()
 	require.Equal(t, status.Failed, s)
 	require.Contains(t, msg, "ioc_expiration_duration")
+	require.Len(t, h.runners(), 1)
+	require.Eventually(t, func() bool { return len(h.p.Events()) == 10 }, 10*time.Second, 5*time.Millisecond)
+}
+
+// TestAgentInputThatCannotStartFailsItsStreamOnly: a valid configuration
+// whose runner cannot be built (its cursor directory cannot be created)
+// is FAILED on its stream too, not an error of its unit.
+func TestAgentInputThatCannotStartFailsItsStreamOnly(t *testing.T) {
+	h := newAgentHarness(t)
+	h.sim.SetCollection("c1", threatqtest.Generate(10, 3, start))
+	require.NoError(t, os.MkdirAll(filepath.Join(h.dataDir, "inputs"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(h.dataDir, "inputs", "stuck"), nil, 0o600)) // where its directory would go
+	rep := &beatertest.StatusRecorder{}
+	stuck := h.unit("stuck", []string{"c1"}, nil)
+	stuck.StatusReporter = rep
+	require.NoError(t, h.a.Reload([]*reload.ConfigWithMeta{h.unit("good", []string{"c1"}, nil), stuck}))
+	s, msg := rep.Last()
+	require.Equal(t, status.Failed, s)
+	require.Contains(t, msg, "create cursor directory")
 	require.Len(t, h.runners(), 1)
 	require.Eventually(t, func() bool { return len(h.p.Events()) == 10 }, 10*time.Second, 5*time.Millisecond)
 }
