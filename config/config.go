@@ -43,6 +43,9 @@ type Config struct {
 	Tags                  []string   `config:"tags"`
 	ReferencePath         string     `config:"reference_path"`
 	DataStream            DataStream `config:"data_stream"`
+	// Lifecycle decides which indicators are deployed and for how long;
+	// each collection may override it.
+	Lifecycle `config:",inline"`
 
 	// RunOnce makes the beat exit after one sync of every collection, once
 	// all its events are acknowledged.
@@ -63,9 +66,11 @@ type Tracer struct {
 	MaxBackups uint   `config:"maxbackups"`
 }
 
-// Collection is one ThreatQ data collection, identified by its hash.
+// Collection is one ThreatQ data collection, identified by its hash. The
+// lifecycle options it sets replace the top-level ones for it.
 type Collection struct {
-	ID string `config:"id"`
+	ID        string `config:"id"`
+	Lifecycle `config:",inline"`
 }
 
 // DataStream names the target data stream's namespace.
@@ -142,7 +147,9 @@ func (c *Config) Validate() error {
 			add("threatqbeat.collections[%d].id %q is listed twice", i, col.ID)
 		}
 		seen[col.ID] = true
+		col.validate(fmt.Sprintf("threatqbeat.collections[%d].", i), add)
 	}
+	c.Lifecycle.validate("threatqbeat.", add)
 	if c.Interval < time.Second {
 		add("threatqbeat.interval must be at least 1s, got %s", c.Interval)
 	}

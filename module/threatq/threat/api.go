@@ -18,9 +18,14 @@ type Settings struct {
 	// Namespace is data_stream.namespace (default "default").
 	Namespace string
 	// Expiration is the fallback IOC lifetime added to @timestamp (that is
-	// updated_at, or the fetch time when updated_at is absent): rule 4 of the
-	// expiry rules. Zero disables rule 4; rules 1-3 always apply.
+	// updated_at, or the fetch time when updated_at is absent): the last of
+	// the expiry rules. Zero disables it; the others always apply.
 	Expiration time.Duration
+	// DeployStatuses are the status names (exact) of the indicators to
+	// deploy: an indicator with another status, or none, is published
+	// inactive (threatq.ioc_expired_at = @timestamp). Nil deploys every
+	// status but Whitelisted and Expired, which are never deployed.
+	DeployStatuses []string
 	// PreserveOriginalEvent keeps the raw indicator in event.original and
 	// adds the tag preserve_original_event. The tag in Tags has the same
 	// effect, as in the Elastic integration.

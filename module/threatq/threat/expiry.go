@@ -15,16 +15,25 @@ const (
 	ReasonDuration      = "Expiration set by Elastic from the integration's parameter `IOC Expiration Duration`"
 )
 
-// statusExpired is the ThreatQ status name of an expired indicator.
-const statusExpired = "Expired"
+// The reasons of threatqbeat's own rules. They are part of the interface
+// too: dashboards and users query on them.
+const (
+	// ReasonStatusWhitelisted: the status is Whitelisted, which ThreatQ
+	// defines as "poses no risk and should never be deployed".
+	ReasonStatusWhitelisted = "Expiration set by threatqbeat when threatq.status is 'Whitelisted'"
+	// ReasonStatusNotDeployed: deploy_statuses is set and does not list
+	// the status (or the indicator has none).
+	ReasonStatusNotDeployed = "Expiration set by threatqbeat when threatq.status is not in deploy_statuses"
+)
 
 // expiryInput is what the expiry rules look at.
 type expiryInput struct {
 	expiredAt, expiresAt       time.Time
 	hasExpiredAt, hasExpiresAt bool
-	status                     string        // status name
+	status                     string        // status name, "" when absent
+	deployStatuses             []string      // Settings.DeployStatuses
 	timestamp                  time.Time     // @timestamp: updated_at, or the fetch time
-	duration                   time.Duration // Settings.Expiration; 0 disables rule 4
+	duration                   time.Duration // Settings.Expiration; 0 disables the last rule
 }
 
 // iocExpiry computes threatq.ioc_expired_at and its reason: the first rule
@@ -32,26 +41,47 @@ type expiryInput struct {
 //
 //  1. expired_at is set: that time.
 //  2. expires_at is set: that time.
-//  3. the status name is "Expired": @timestamp. (Upstream compares the
-//     status object with the string since 1.32.0, so this rule never fires
-//     there; here it does.)
+//  3. the status is not deployed: @timestamp. Expired (upstream compares
+//     the status object with the string since 1.32.0, so this rule never
+//     fires there; here it does), Whitelisted, or a status that
+//     deploy_statuses does not list, each with its own reason.
 //  4. a duration is configured: @timestamp + duration. @timestamp is
 //     updated_at, as upstream, or the fetch time when updated_at is absent
 //     (upstream sets nothing then).
 //
-// ok is false when no rule applies.
+// ok is false when no rule applies. lifecycleExpiry adds the one exception
+// to this order.
 func iocExpiry(in expiryInput) (at time.Time, reason string, ok bool) {
 	switch {
 	case in.hasExpiredAt:
 		return in.expiredAt, ReasonExpiredAt, true
 	case in.hasExpiresAt:
 		return in.expiresAt, ReasonExpiresAt, true
-	case in.status == statusExpired:
-		return in.timestamp, ReasonStatusExpired, true
-	case in.duration != 0:
+	}
+	if reason, undeployed := undeployedReason(in.status, in.deployStatuses); undeployed {
+		return in.timestamp, reason, true
+	}
+	if in.duration != 0 {
 		return in.timestamp.Add(in.duration), ReasonDuration, true
 	}
 	return time.Time{}, "", false
+}
+
+// lifecycleExpiry is iocExpiry with one exception: an indicator whose
+// status is not deployed is never published active. When expired_at or
+// expires_at (rules 1 and 2) is still ahead of fetched, the fetch time, the
+// status rule (3) applies instead: a Whitelisted indicator whose expires_at
+// is a month away leaves the active indicators now, not in a month. A
+// ThreatQ date already passed keeps its rule and reason, as upstream (an
+// Expired indicator's expired_at, typically).
+func lifecycleExpiry(in expiryInput, fetched time.Time) (at time.Time, reason string, ok bool) {
+	at, reason, ok = iocExpiry(in)
+	if ok && at.After(fetched) {
+		if statusReason, undeployed := undeployedReason(in.status, in.deployStatuses); undeployed {
+			return in.timestamp, statusReason, true
+		}
+	}
+	return at, reason, ok
 }
 
 // ParseExpiration parses ioc_expiration_duration: a whole number followed by

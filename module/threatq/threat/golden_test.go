@@ -72,6 +72,10 @@ func TestGoldenCoverage(t *testing.T) {
 		// One per expiry rule, and the duration units.
 		"expiry_status_expired_no_dates", "expiry_expires_at_only", "expiry_expired_and_expires_at",
 		"expiry_default_days", "expiry_default_hours", "expiry_default_minutes", "expiry_none",
+		// Deploy by status: Whitelisted and Expired, deploy_statuses.
+		"status_whitelisted", "status_whitelisted_expires_ahead", "status_whitelisted_expires_passed",
+		"status_expired_expires_ahead", "status_review_deployed", "deploy_statuses_not_listed",
+		"deploy_statuses_custom_listed", "deploy_statuses_no_status", "deploy_statuses_case_exact",
 		// TLP forms.
 		"tlp_amber", "tlp_prefixed_lower", "tlp_clear_lower", "tlp_white", "tlp_garbage",
 		// Bad or unusual fields.

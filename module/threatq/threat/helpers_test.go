@@ -35,6 +35,7 @@ type settingsFile struct {
 	URL                   *string   `json:"url"`
 	ReferencePath         *string   `json:"reference_path"`
 	MaxValueBytes         *int      `json:"max_value_bytes"`
+	DeployStatuses        *[]string `json:"deploy_statuses"`
 }
 
 func loadSettings(t testing.TB, dir string) Settings {
@@ -71,6 +72,9 @@ func loadSettings(t testing.TB, dir string) Settings {
 	}
 	if f.MaxValueBytes != nil {
 		s.MaxValueBytes = *f.MaxValueBytes
+	}
+	if f.DeployStatuses != nil {
+		s.DeployStatuses = *f.DeployStatuses
 	}
 	return s
 }

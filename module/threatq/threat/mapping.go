@@ -143,11 +143,12 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 	}
 
 	// Expiry (mapping-decisions.md §C.1).
-	if at, reason, ok := iocExpiry(expiryInput{
+	if at, reason, ok := lifecycleExpiry(expiryInput{
 		expiredAt: expiredAt, hasExpiredAt: hasExpiredAt,
 		expiresAt: expiresAt, hasExpiresAt: hasExpiresAt,
-		status: status, timestamp: ts, duration: s.Expiration,
-	}); ok {
+		status: status, deployStatuses: s.DeployStatuses,
+		timestamp: ts, duration: s.Expiration,
+	}, created); ok {
 		if inDateRange(at) {
 			tq["ioc_expired_at"] = formatTime(at)
 			tq["ioc_expiration_reason"] = reason
