@@ -150,6 +150,7 @@ func (c *Config) Validate() error {
 		col.validate(fmt.Sprintf("threatqbeat.collections[%d].", i), add)
 	}
 	c.Lifecycle.validate("threatqbeat.", add)
+	c.checkTypeConflicts(add)
 	if c.Interval < time.Second {
 		add("threatqbeat.interval must be at least 1s, got %s", c.Interval)
 	}

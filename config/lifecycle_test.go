@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -75,4 +76,57 @@ func TestLifecycleValidation(t *testing.T) {
 		require.Error(t, err, tt.yaml)
 		require.Contains(t, err.Error(), tt.want, tt.yaml)
 	}
+}
+
+func TestCuration(t *testing.T) {
+	s := settingsOf(t, minimal)
+	require.Equal(t, threat.Curation{}, s[0].Curation, "unset: every indicator is published")
+
+	s = settingsOf(t, minimal+`
+min_score: 5
+types: [IP Address, FQDN, My Custom Type]
+max_tlp: amber
+collections:
+  - id: a
+  - id: b
+    min_score: 0
+    types: []
+    exclude_types: [FQDN]
+    max_tlp: TLP:RED
+  - id: c
+    exclude_types: [URL]
+`)
+	require.Equal(t, threat.Curation{MinScore: 5, Types: []string{"IP Address", "FQDN", "My Custom Type"}, MaxTLP: "AMBER"}, s[0].Curation)
+	require.Equal(t, threat.Curation{ExcludeTypes: []string{"FQDN"}, MaxTLP: "RED"}, s[1].Curation,
+		"a collection's values replace the top-level ones: min_score 0 and types [] turn them off")
+	require.Equal(t, threat.Curation{MinScore: 5, Types: []string{"IP Address", "FQDN", "My Custom Type"}, ExcludeTypes: []string{"URL"}, MaxTLP: "AMBER"}, s[2].Curation)
+}
+
+func TestCurationValidation(t *testing.T) {
+	for _, tt := range []struct{ yaml, want string }{
+		{"min_score: 11", "threatqbeat.min_score must be a whole number from 0 to 10, got 11"},
+		{"min_score: -1", "threatqbeat.min_score must be a whole number from 0 to 10, got -1"},
+		{"min_score: 5.5", "threatqbeat.min_score must be a whole number from 0 to 10, got 5.5"},
+		{"max_tlp: purple", `threatqbeat.max_tlp "purple" is not a TLP level: use one of clear, white, green, amber, amber+strict, red`},
+		{"collections: [{id: a, max_tlp: amber strict}]", `threatqbeat.collections[0].max_tlp "amber strict" is not a TLP level`},
+		{"types: [ip address]", `threatqbeat.types[0] "ip address" is not a ThreatQ indicator type name: names are exact (letter case, spaces); did you mean "IP Address"?`},
+		{"exclude_types: [SHA256]", `threatqbeat.exclude_types[0] "SHA256" is not a ThreatQ indicator type name`},
+		{"types: [FQDN, FQDN]", `threatqbeat.types lists "FQDN" twice`},
+		{`types: [""]`, "threatqbeat.types[0] is empty"},
+		{"types: [FQDN, URL]\nexclude_types: [URL]", `"URL" is in both threatqbeat.types and threatqbeat.exclude_types`},
+		{"types: [FQDN, URL]\ncollections: [{id: a, exclude_types: [URL]}]",
+			`"URL" is in both threatqbeat.types and threatqbeat.collections[0].exclude_types`},
+		{"exclude_types: [URL]\ncollections: [{id: a, types: [URL]}]",
+			`"URL" is in both threatqbeat.collections[0].types and threatqbeat.exclude_types`},
+	} {
+		_, err := unpack(t, minimal+tt.yaml+"\n")
+		require.Error(t, err, tt.yaml)
+		require.Contains(t, err.Error(), tt.want, tt.yaml)
+	}
+	// A conflict at the top level is reported once, not per collection.
+	_, err := unpack(t, minimal+"types: [URL]\nexclude_types: [URL]\ncollections: [{id: a}, {id: b}]\n")
+	require.Equal(t, 1, strings.Count(err.Error(), "is in both"), err.Error())
+	// A collection that replaces one of the lists resolves the conflict.
+	_, err = unpack(t, minimal+"types: [URL]\ncollections: [{id: a, exclude_types: [FQDN]}]\n")
+	require.NoError(t, err)
 }

@@ -86,6 +86,10 @@ type goldenSettings struct {
 	ReferencePath         *string   `json:"reference_path"`
 	MaxValueBytes         *int      `json:"max_value_bytes"`
 	DeployStatuses        *[]string `json:"deploy_statuses"`
+	MinScore              *int      `json:"min_score"`
+	Types                 *[]string `json:"types"`
+	ExcludeTypes          *[]string `json:"exclude_types"`
+	MaxTLP                *string   `json:"max_tlp"`
 }
 
 func profileOf(t *testing.T, dir string) goldenProfile {
@@ -133,9 +137,19 @@ func profileOf(t *testing.T, dir string) goldenProfile {
 	if s.URL != nil {
 		p.url = strings.TrimSuffix(*s.URL, "/")
 	}
-	if s.DeployStatuses != nil {
-		list, _ := json.Marshal(*s.DeployStatuses)
-		lines = append(lines, "deploy_statuses: "+string(list))
+	for key, list := range map[string]*[]string{"deploy_statuses": s.DeployStatuses, "types": s.Types, "exclude_types": s.ExcludeTypes} {
+		if list != nil {
+			b, _ := json.Marshal(*list)
+			lines = append(lines, key+": "+string(b))
+			p.lifecycle = true
+		}
+	}
+	if s.MinScore != nil {
+		lines = append(lines, fmt.Sprintf("min_score: %d", *s.MinScore))
+		p.lifecycle = true
+	}
+	if s.MaxTLP != nil {
+		lines = append(lines, fmt.Sprintf("max_tlp: %q", *s.MaxTLP))
 		p.lifecycle = true
 	}
 	if p.lifecycle && !lifecycleWired && p.skip == "" {
@@ -154,6 +168,7 @@ type goldenGroup struct {
 	cases      []string
 	indicators []json.RawMessage
 	want       []map[string]any // documents expected in the output
+	filtered   int              // indicators a curation option keeps out of it
 }
 
 // TestRunOutputEqualsGoldenCases serves the mapping's golden cases from the
@@ -199,6 +214,9 @@ func TestRunOutputEqualsGoldenCases(t *testing.T) {
 		if _, published := want["@metadata"]; published {
 			g.want = append(g.want, want)
 		}
+		if _, filtered := want["filtered"]; filtered {
+			g.filtered++
+		}
 	}
 	if len(groups) < 2 || len(skipped) > 3 {
 		t.Fatalf("golden cases not found as expected: %d groups, skipped %v", len(groups), skipped)
@@ -239,7 +257,7 @@ func TestRunOutputEqualsGoldenCases(t *testing.T) {
 				want[j] = normaliseGolden(t, w, g.profile, sim.URL())
 			}
 			compareDocuments(t, g.cases, want, got)
-			if rejected := len(g.indicators) - len(g.want); rejected > 0 {
+			if rejected := len(g.indicators) - len(g.want) - g.filtered; rejected > 0 {
 				if n := totalMetrics(t, string(logs))["threatq.collections."+col+".indicators_rejected"]; n != float64(rejected) {
 					t.Fatalf("indicators_rejected = %v, want %d", n, rejected)
 				}

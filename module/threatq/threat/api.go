@@ -26,6 +26,9 @@ type Settings struct {
 	// inactive (threatq.ioc_expired_at = @timestamp). Nil deploys every
 	// status but Whitelisted and Expired, which are never deployed.
 	DeployStatuses []string
+	// Curation selects the indicators to publish at all; Event.Filtered
+	// names the option that drops one.
+	Curation Curation
 	// PreserveOriginalEvent keeps the raw indicator in event.original and
 	// adds the tag preserve_original_event. The tag in Tags has the same
 	// effect, as in the Elastic integration.
@@ -62,6 +65,24 @@ type Event struct {
 	Timestamp time.Time
 	// Fields are the event fields (without @timestamp).
 	Fields mapstr.M
+
+	// Key is the indicator's key in the latest transform: the same for
+	// every version of the indicator and for a Tombstone retiring it.
+	Key Key
+	// ExpiredAt is threatq.ioc_expired_at; zero when the event has none
+	// (no expiry rule applied), and then the indicator never expires.
+	ExpiredAt time.Time
+	// Filtered names the curation option that drops the indicator, "" when
+	// it is kept. A filtered event is not to be published; it is mapped in
+	// full all the same.
+	Filtered Filter
+}
+
+// ActiveAt reports whether the event, once it is the indicator's newest
+// document, keeps the indicator among the active ones at t: it has no
+// expiry, or expires after t.
+func (e Event) ActiveAt(t time.Time) bool {
+	return e.ExpiredAt.IsZero() || e.ExpiredAt.After(t)
 }
 
 // MapValidJSON is Map.

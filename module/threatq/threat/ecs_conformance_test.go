@@ -37,13 +37,23 @@ func TestEventsClaimTheVendoredECSVersion(t *testing.T) {
 }
 
 // TestGoldenEventsConformToECS validates the document of every golden case
-// (the mapping's output, which TestGolden compares with expected.json)
-// against ECS 8.17.
+// (the mapping's output, which TestGolden compares with expected.json) and
+// of every tombstone case against ECS 8.17.
 func TestGoldenEventsConformToECS(t *testing.T) {
 	schema := loadECS(t)
 	checked := 0
+	results := map[string]any{}
 	for _, dir := range goldenCases(t) {
-		doc, ok := goldenResult(t, dir).(map[string]any)
+		results[dir] = goldenResult(t, dir)
+	}
+	for _, dir := range tombstoneCases(t) {
+		results[dir] = tombstoneResult(t, dir)
+	}
+	for dir, result := range results {
+		doc, ok := result.(map[string]any)
+		if filtered, isFiltered := doc["document"].(map[string]any); isFiltered {
+			doc = filtered // not published, but what the mapping makes of it
+		}
 		if !ok || doc["event"] == nil {
 			continue // a rejected input
 		}

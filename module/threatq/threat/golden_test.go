@@ -27,7 +27,9 @@ func goldenCases(t testing.TB) []string {
 	return dirs
 }
 
-// goldenResult is what a case's expected.json holds: the published document,
+// goldenResult is what a case's expected.json holds: the published document;
+// for an indicator a curation option drops, the option, the reason of the
+// tombstone that would retire it and the document it is not published as;
 // or the error for input that is rejected.
 func goldenResult(t testing.TB, dir string) any {
 	t.Helper()
@@ -37,7 +39,26 @@ func goldenResult(t testing.TB, dir string) any {
 	if err != nil {
 		return map[string]any{"error": err.Error(), "not_indicator": errors.Is(err, ErrNotIndicator)}
 	}
+	if ev.Filtered != "" {
+		return map[string]any{"filtered": string(ev.Filtered), "reason": ev.Filtered.Reason(), "document": eventDoc(t, ev)}
+	}
 	return eventDoc(t, ev)
+}
+
+// writeOrCompare writes got to path with -update, else compares it with the
+// file.
+func writeOrCompare(t *testing.T, path string, got any) {
+	t.Helper()
+	if *update {
+		b, err := json.MarshalIndent(got, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, append(b, '\n'), 0o644))
+		return
+	}
+	want := readJSON(t, path)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mapping differs from %s (-want +got):\n%s", path, diff)
+	}
 }
 
 // TestGolden maps testdata/<case>/indicator.json with the base settings
@@ -46,18 +67,7 @@ func goldenResult(t testing.TB, dir string) any {
 func TestGolden(t *testing.T) {
 	for _, dir := range goldenCases(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			got := goldenResult(t, dir)
-			path := filepath.Join(dir, "expected.json")
-			if *update {
-				b, err := json.MarshalIndent(got, "", "  ")
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(path, append(b, '\n'), 0o644))
-				return
-			}
-			want := readJSON(t, path)
-			if diff := cmp.Diff(want, any(got)); diff != "" {
-				t.Errorf("mapping differs from %s (-want +got):\n%s", path, diff)
-			}
+			writeOrCompare(t, filepath.Join(dir, "expected.json"), goldenResult(t, dir))
 		})
 	}
 }
@@ -76,6 +86,13 @@ func TestGoldenCoverage(t *testing.T) {
 		"status_whitelisted", "status_whitelisted_expires_ahead", "status_whitelisted_expires_passed",
 		"status_expired_expires_ahead", "status_review_deployed", "deploy_statuses_not_listed",
 		"deploy_statuses_custom_listed", "deploy_statuses_no_status", "deploy_statuses_case_exact",
+		// Curation: each option dropping and keeping.
+		"curation_min_score_below", "curation_min_score_met", "curation_min_score_no_score",
+		"curation_types_listed", "curation_types_not_listed", "curation_exclude_types",
+		"curation_max_tlp_red_dropped", "curation_max_tlp_amber_strict_dropped", "curation_max_tlp_kept",
+		"curation_max_tlp_unmarked_kept", "curation_whitelisted_filtered",
+		// Tombstones.
+		"tombstones/not_in_collection", "tombstones/indicator_key_min_score", "tombstones/settings",
 		// TLP forms.
 		"tlp_amber", "tlp_prefixed_lower", "tlp_clear_lower", "tlp_white", "tlp_garbage",
 		// Bad or unusual fields.

@@ -36,6 +36,10 @@ type settingsFile struct {
 	ReferencePath         *string   `json:"reference_path"`
 	MaxValueBytes         *int      `json:"max_value_bytes"`
 	DeployStatuses        *[]string `json:"deploy_statuses"`
+	MinScore              *int      `json:"min_score"`
+	Types                 *[]string `json:"types"`
+	ExcludeTypes          *[]string `json:"exclude_types"`
+	MaxTLP                *string   `json:"max_tlp"` // as configured, e.g. "amber"
 }
 
 func loadSettings(t testing.TB, dir string) Settings {
@@ -75,6 +79,20 @@ func loadSettings(t testing.TB, dir string) Settings {
 	}
 	if f.DeployStatuses != nil {
 		s.DeployStatuses = *f.DeployStatuses
+	}
+	if f.MinScore != nil {
+		s.Curation.MinScore = *f.MinScore
+	}
+	if f.Types != nil {
+		s.Curation.Types = *f.Types
+	}
+	if f.ExcludeTypes != nil {
+		s.Curation.ExcludeTypes = *f.ExcludeTypes
+	}
+	if f.MaxTLP != nil {
+		tlp, ok := ParseTLP(*f.MaxTLP)
+		require.True(t, ok, "max_tlp %q", *f.MaxTLP)
+		s.Curation.MaxTLP = tlp
 	}
 	return s
 }

@@ -76,3 +76,10 @@ func lookupIndicatorType(name string) (indicatorType, bool) {
 	}
 	return indicatorType{}, false
 }
+
+// MappedTypes are the type names lookupIndicatorType maps to ECS, as
+// ThreatQ spells them.
+var MappedTypes = []string{
+	"IP Address", "IPv6 Address", "FQDN", "URL", "Email Address",
+	"MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "Filename", "x509 Serial",
+}

@@ -84,8 +84,10 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 	if hasStatus {
 		tq["status"] = status
 	}
+	key := Key{ID: id}
 	if !hasID {
-		tq["indicator_key"] = IndicatorKey(indicatorID, hasIndicatorID, typeName, val)
+		key = Key{IndicatorKey: IndicatorKey(indicatorID, hasIndicatorID, typeName, val)}
+		tq["indicator_key"] = key.IndicatorKey
 	}
 	putLong(tq, "generated_score", ind.GeneratedScore, &errs)
 	putLong(tq, "manual_score", ind.ManualScore, &errs)
@@ -101,7 +103,8 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 	}
 
 	// threat.indicator.* from score, description and sources.
-	if score, ok := errs.long("score", ind.Score); ok {
+	score, hasScore := errs.long("score", ind.Score)
+	if hasScore {
 		if c, ok := confidence(score); ok {
 			ti["confidence"] = c
 		}
@@ -143,6 +146,7 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 	}
 
 	// Expiry (mapping-decisions.md §C.1).
+	var iocExpiredAt time.Time
 	if at, reason, ok := lifecycleExpiry(expiryInput{
 		expiredAt: expiredAt, hasExpiredAt: hasExpiredAt,
 		expiresAt: expiresAt, hasExpiresAt: hasExpiresAt,
@@ -152,6 +156,7 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 		if inDateRange(at) {
 			tq["ioc_expired_at"] = formatTime(at)
 			tq["ioc_expiration_reason"] = reason
+			iocExpiredAt = at
 		} else {
 			errs.add("ioc_expired_at", "computed expiry is outside years 0000-9999; dropped")
 		}
@@ -181,6 +186,9 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 		ID:        DocumentID(refID, hasRefID, updated, hasUpdated, raw),
 		Timestamp: ts,
 		Fields:    fields,
+		Key:       key,
+		ExpiredAt: iocExpiredAt,
+		Filtered:  s.Curation.filter(typeName, score, hasScore, marks.tlp),
 	}, nil
 }
 

@@ -142,6 +142,11 @@ func TestLookupIndicatorType(t *testing.T) {
 		require.True(t, ok, name)
 		assert.Equal(t, w, row{it.ecsType, it.field, it.related}, name)
 	}
+	mapped := make([]string, 0, len(want))
+	for name := range want {
+		mapped = append(mapped, name)
+	}
+	assert.ElementsMatch(t, mapped, MappedTypes, "MappedTypes lists the types of the table")
 	for _, name := range []string{"ip address", "CIDR Block", "File Path", "", "SHA384"} {
 		_, ok := lookupIndicatorType(name)
 		assert.False(t, ok, "%q must not be mapped", name)

@@ -1,0 +1,73 @@
+package threat
+
+import (
+	"slices"
+	"strconv"
+	"time"
+)
+
+// EventActionRetired is event.action of a tombstone. A tombstone has no
+// event.category and event.type: it retires an indicator and is not one
+// (Kibana's Intelligence page lists event.type: indicator and
+// event.category: threat, and ECS expects no other type with that
+// category).
+const EventActionRetired = "indicator-retired"
+
+// Tombstone returns the event that retires the indicator with key from the
+// active indicators at time at, for the reason given (ReasonNotInCollection,
+// or Filter.Reason of the curation option that now drops it).
+//
+// The latest transform keeps, per (threatq.id, threatq.indicator_key), the
+// document ingested last (it sorts on event.ingested, which the ingest
+// pipeline sets on arrival). The tombstone has the indicator's key fields,
+// so once it is ingested after the indicator's last document it replaces
+// that document in the alias; its threatq.ioc_expired_at is at, so the
+// transform's retention policy then deletes it a minute later. It passes
+// the transform's source query (input.type threatq, event.kind
+// enrichment) and carries no indicator value, so no indicator-match rule
+// can match it meanwhile. event.action is EventActionRetired.
+//
+// Its document id is "retired-id-<id>-<at in Unix ms>" (or
+// "retired-key-<indicator_key>-<ms>"): unlike an indicator version's, it
+// is new for every retirement, so it is never refused as a duplicate, while
+// the same retirement sent twice (after a restart, with the same at) is one
+// document.
+func Tombstone(key Key, reason string, at time.Time, s Settings) Event {
+	fields := envelope(s, at)
+	event := fields["event"].(object)
+	delete(event, "category")
+	delete(event, "type")
+	event["action"] = EventActionRetired
+	tq := object{
+		"ioc_expired_at":        formatTime(at),
+		"ioc_expiration_reason": reason,
+	}
+	key.put(tq)
+	fields["threatq"] = tq
+	tags := slices.DeleteFunc(eventTags(s.Tags, false), func(t string) bool { return t == TagPreserveOriginal })
+	if len(tags) > 0 {
+		fields["tags"] = tags
+	}
+	return Event{
+		ID:        tombstoneID(key, at),
+		Timestamp: at,
+		Fields:    fields,
+		Key:       key,
+		ExpiredAt: at,
+	}
+}
+
+// tombstoneID is the document id of the tombstone retiring key at at.
+func tombstoneID(key Key, at time.Time) string {
+	b := make([]byte, 0, 64)
+	if key.IndicatorKey != "" {
+		b = append(b, "retired-key-"...)
+		b = append(b, key.IndicatorKey...)
+	} else {
+		b = append(b, "retired-id-"...)
+		b = strconv.AppendInt(b, key.ID, 10)
+	}
+	b = append(b, '-')
+	b = strconv.AppendInt(b, at.UnixMilli(), 10)
+	return string(b)
+}

@@ -1,0 +1,69 @@
+package threat
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTombstoneReplacesTheIndicator: a tombstone carries the indicator's
+// unique keys (the latest transform groups on threatq.id and
+// threatq.indicator_key), so once ingested after the indicator it is the
+// newest document of that group; it is expired at the retirement time, so
+// the retention policy removes it from the alias a minute later; it passes
+// the transform's source query; it has no indicator value, so no rule can
+// match it meanwhile; and its document id is its own.
+func TestTombstoneReplacesTheIndicator(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 123_000_000, time.UTC)
+	s := Settings{Namespace: "prod", Tags: []string{"threatq-threat", TagPreserveOriginal}, Expiration: time.Hour}
+	ind := mustMap(t, `{"id":336,"value":"198.51.100.7","type":{"name":"IP Address"},"updated_at":"2026-02-01 00:00:00"}`, s)
+
+	ts := Tombstone(ind.Key, ReasonNotInCollection, at, s)
+	assert.Equal(t, ind.Key, ts.Key)
+	assert.Equal(t, at, ts.Timestamp)
+	assert.Equal(t, at, ts.ExpiredAt)
+	assert.False(t, ts.ActiveAt(at))
+	assert.Empty(t, ts.Filtered)
+	assert.Equal(t, "retired-id-336-1772366400123", ts.ID)
+	assert.NotEqual(t, ind.ID, ts.ID)
+	assert.NotEqual(t, ts.ID, Tombstone(ind.Key, ReasonNotInCollection, at.Add(time.Millisecond), s).ID, "one id per retirement")
+
+	tq := ts.Fields["threatq"].(object)
+	assert.Equal(t, object{
+		"id":                    int64(336),
+		"ioc_expired_at":        "2026-03-01T12:00:00.123Z",
+		"ioc_expiration_reason": ReasonNotInCollection,
+	}, tq)
+	// The transform's source query: input.type threatq, not a pipeline error.
+	assert.Equal(t, "threatq", field(t, ts, "input.type"))
+	assert.Equal(t, "enrichment", field(t, ts, "event.kind"))
+	assert.Equal(t, "indicator-retired", field(t, ts, "event.action"))
+	assert.Nil(t, field(t, ts, "event.type"), "not an indicator for Kibana's Intelligence page")
+	assert.Nil(t, field(t, ts, "event.category"))
+	assert.Equal(t, "prod", field(t, ts, "data_stream.namespace"))
+	assert.Nil(t, field(t, ts, "threat.indicator"), "no value a rule could match")
+	assert.Equal(t, []string{"threatq-threat"}, ts.Fields["tags"], "no event.original, so not its tag")
+
+	byKey := Tombstone(Key{IndicatorKey: "802"}, FilterMinScore.Reason(), at, Settings{})
+	assert.Equal(t, object{
+		"indicator_key":         "802",
+		"ioc_expired_at":        "2026-03-01T12:00:00.123Z",
+		"ioc_expiration_reason": FilterMinScore.Reason(),
+	}, byKey.Fields["threatq"])
+	assert.Equal(t, "retired-key-802-1772366400123", byKey.ID)
+	assert.NotEqual(t, Tombstone(Key{ID: 802}, "r", at, Settings{}).ID, Tombstone(Key{IndicatorKey: "802"}, "r", at, Settings{}).ID)
+	require.NotContains(t, byKey.Fields, "tags")
+}
+
+// TestTombstoneFieldsAreFresh: events are changed in place by processors.
+func TestTombstoneFieldsAreFresh(t *testing.T) {
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	a := Tombstone(Key{ID: 1}, "r", at, Settings{Tags: []string{"x"}})
+	a.Fields["threatq"].(object)["id"] = int64(2)
+	a.Fields["tags"].([]string)[0] = "y"
+	b := Tombstone(Key{ID: 1}, "r", at, Settings{Tags: []string{"x"}})
+	assert.Equal(t, int64(1), b.Fields["threatq"].(object)["id"])
+	assert.Equal(t, []string{"x"}, b.Fields["tags"])
+}
