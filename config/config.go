@@ -71,6 +71,9 @@ type Tracer struct {
 type Collection struct {
 	ID        string `config:"id"`
 	Lifecycle `config:",inline"`
+	// IOCExpirationDuration replaces the top-level ioc_expiration_duration
+	// for this collection; "" keeps it.
+	IOCExpirationDuration string `config:"ioc_expiration_duration"`
 }
 
 // DataStream names the target data stream's namespace.

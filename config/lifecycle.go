@@ -1,11 +1,8 @@
 package config
 
 import (
-	"fmt"
-	"math"
 	"slices"
-	"strconv"
-	"strings"
+	"time"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
@@ -29,6 +26,15 @@ type Lifecycle struct {
 	// MaxTLP drops indicators marked above it: clear, white, green, amber,
 	// amber+strict or red.
 	MaxTLP string `config:"max_tlp"`
+
+	// IOCExpirationByType maps an indicator type name to its lifetime
+	// ("IP Address": 7d), replacing ioc_expiration_duration for that type.
+	// A name with dots is read back from the nested objects go-ucfg makes
+	// of it.
+	IOCExpirationByType map[string]any `config:"ioc_expiration_by_type"`
+	// UseSourceExpiry makes the shortest sources[].source_expire_days the
+	// lifetime, before ioc_expiration_by_type.
+	UseSourceExpiry *bool `config:"use_source_expiry"`
 }
 
 // effective is the lifecycle of collection col: its own options, and the
@@ -49,6 +55,12 @@ func (c *Config) effective(col Collection) Lifecycle {
 	}
 	if col.MaxTLP != "" {
 		l.MaxTLP = col.MaxTLP
+	}
+	if col.IOCExpirationByType != nil {
+		l.IOCExpirationByType = col.IOCExpirationByType
+	}
+	if col.UseSourceExpiry != nil {
+		l.UseSourceExpiry = col.UseSourceExpiry
 	}
 	return l
 }
@@ -77,113 +89,47 @@ func (l Lifecycle) curation() threat.Curation {
 // collection's lifecycle (its own options, else the top-level ones).
 func (c *Config) Settings(col Collection) threat.Settings {
 	l := c.effective(col)
+	expiration := c.Expiration()
+	if col.IOCExpirationDuration != "" {
+		expiration, _ = threat.ParseExpiration(col.IOCExpirationDuration)
+	}
+	var byType map[string]time.Duration
+	if l.IOCExpirationByType != nil {
+		byType = map[string]time.Duration{}
+		for name, v := range typeDurations(l.IOCExpirationByType) {
+			s, _ := v.(string)
+			byType[name], _ = threat.ParseExpiration(s)
+		}
+	}
 	return threat.Settings{
 		Namespace:             c.DataStream.Namespace,
-		Expiration:            c.Expiration(),
+		Expiration:            expiration,
 		PreserveOriginalEvent: c.PreserveOriginalEvent,
 		Tags:                  c.Tags,
 		URL:                   threatq.RedactURL(c.URL), // no user information in threat.indicator.reference
 		ReferencePath:         c.ReferencePath,
 		DeployStatuses:        slices.Clone(l.DeployStatuses),
 		Curation:              l.curation(),
+		ExpirationByType:      byType,
+		UseSourceExpiry:       l.UseSourceExpiry != nil && *l.UseSourceExpiry,
 	}
 }
 
-// validate checks the options set at prefix ("threatqbeat." or
-// "threatqbeat.collections[i].").
-func (l *Lifecycle) validate(prefix string, add func(format string, a ...any)) {
-	if l.DeployStatuses != nil {
-		key := prefix + "deploy_statuses"
-		if len(l.DeployStatuses) == 0 {
-			add("%s must list at least one status; leave it out to deploy every status but Whitelisted and Expired", key)
-		}
-		checkNames(key, "status", l.DeployStatuses, threat.BuiltinStatuses, add)
-		for i, name := range l.DeployStatuses {
-			if threat.NeverDeployed(name) {
-				add("%s[%d] %s is never deployed: ThreatQ's Whitelisted and Expired indicators are always published inactive; remove it", key, i, name)
+// typeDurations flattens ioc_expiration_by_type: go-ucfg splits keys at
+// dots, so "Custom.Type": 7d arrives as {Custom: {Type: 7d}}; the type name
+// is the path to each value that is not an object.
+func typeDurations(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, v := range m {
+			if sub, ok := v.(map[string]any); ok {
+				walk(prefix+k+".", sub)
+				continue
 			}
+			out[prefix+k] = v
 		}
 	}
-	if m := l.MinScore; m != nil && (*m < 0 || *m > 10 || *m != math.Trunc(*m)) {
-		add("%smin_score must be a whole number from 0 to 10, got %s", prefix, strconv.FormatFloat(*m, 'f', -1, 64))
-	}
-	checkNames(prefix+"types", "indicator type", l.Types, threat.MappedTypes, add)
-	checkNames(prefix+"exclude_types", "indicator type", l.ExcludeTypes, threat.MappedTypes, add)
-	if _, ok := threat.ParseTLP(l.MaxTLP); l.MaxTLP != "" && !ok {
-		add("%smax_tlp %q is not a TLP level: use one of clear, white, green, amber, amber+strict, red (the most restrictive marking kept)", prefix, l.MaxTLP)
-	}
-}
-
-// checkTypeConflicts refuses a type name that is both in types and in
-// exclude_types, naming where each list is set: once for the top level,
-// and for each collection that sets one of the lists itself.
-func (c *Config) checkTypeConflicts(add func(format string, a ...any)) {
-	conflict := func(types, excluded []string, typesKey, excludedKey string) {
-		for _, name := range types {
-			if slices.Contains(excluded, name) {
-				add("%q is in both %s and %s: keep it in one of them", name, typesKey, excludedKey)
-			}
-		}
-	}
-	conflict(c.Types, c.ExcludeTypes, "threatqbeat.types", "threatqbeat.exclude_types")
-	for i, col := range c.Collections {
-		if col.Types == nil && col.ExcludeTypes == nil {
-			continue
-		}
-		typesKey, excludedKey := "threatqbeat.types", "threatqbeat.exclude_types"
-		if col.Types != nil {
-			typesKey = fmt.Sprintf("threatqbeat.collections[%d].types", i)
-		}
-		if col.ExcludeTypes != nil {
-			excludedKey = fmt.Sprintf("threatqbeat.collections[%d].exclude_types", i)
-		}
-		l := c.effective(col)
-		conflict(l.Types, l.ExcludeTypes, typesKey, excludedKey)
-	}
-}
-
-// checkNames checks a list of ThreatQ names (statuses, indicator types):
-// none empty, none twice, no white space around a name, and no misspelling
-// of a built-in name. ThreatQ also has custom statuses and types, so any
-// other name is accepted; names are compared exactly at run time, so one
-// that differs from a built-in name only in letter case, spaces, '-' or
-// '_' is refused with the built-in name it most likely means.
-func checkNames(key, what string, names, builtins []string, add func(format string, a ...any)) {
-	seen := make(map[string]bool, len(names))
-	for i, name := range names {
-		switch near := nearMiss(name, builtins); {
-		case strings.TrimSpace(name) == "":
-			add("%s[%d] is empty", key, i)
-		case near != "":
-			add("%s[%d] %q is not a ThreatQ %s name: names are exact (letter case, spaces); did you mean %q?", key, i, name, what, near)
-		case strings.TrimSpace(name) != name:
-			add("%s[%d] %q begins or ends with white space", key, i, name)
-		case seen[name]:
-			add("%s lists %q twice", key, name)
-		}
-		seen[name] = true
-	}
-}
-
-// nearMiss returns the built-in name that name misspells: equal once both
-// are lowercased without spaces, '-' and '_', yet not equal. It returns ""
-// for a built-in name itself and for any other name.
-func nearMiss(name string, builtins []string) string {
-	if slices.Contains(builtins, name) {
-		return ""
-	}
-	fold := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if r == ' ' || r == '-' || r == '_' || r == '\t' {
-				return -1
-			}
-			return r
-		}, strings.ToLower(s))
-	}
-	for _, b := range builtins {
-		if fold(b) == fold(name) {
-			return b
-		}
-	}
-	return ""
+	walk("", m)
+	return out
 }

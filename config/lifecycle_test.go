@@ -1,11 +1,12 @@
 package config
 
 import (
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	conf "github.com/elastic/elastic-agent-libs/config"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
@@ -60,24 +61,6 @@ collections:
 	require.Equal(t, []string{"Active", "Review"}, s[1].DeployStatuses, "a collection's value replaces it")
 }
 
-func TestLifecycleValidation(t *testing.T) {
-	for _, tt := range []struct{ yaml, want string }{
-		{"deploy_statuses: []", "threatqbeat.deploy_statuses must list at least one status"},
-		{"deploy_statuses: [Active, Active]", `threatqbeat.deploy_statuses lists "Active" twice`},
-		{`deploy_statuses: [Active, ""]`, "threatqbeat.deploy_statuses[1] is empty"},
-		{`deploy_statuses: [" Active"]`, `threatqbeat.deploy_statuses[0] " Active" is not a ThreatQ status name: names are exact (letter case, spaces); did you mean "Active"?`},
-		{"deploy_statuses: [active]", `threatqbeat.deploy_statuses[0] "active" is not a ThreatQ status name`},
-		{`deploy_statuses: ["Custom "]`, `threatqbeat.deploy_statuses[0] "Custom " begins or ends with white space`},
-		{"deploy_statuses: [Active, Whitelisted]", "threatqbeat.deploy_statuses[1] Whitelisted is never deployed"},
-		{"deploy_statuses: [Expired]", "threatqbeat.deploy_statuses[0] Expired is never deployed"},
-		{"collections: [{id: a, deploy_statuses: [Review, Review]}]", `threatqbeat.collections[0].deploy_statuses lists "Review" twice`},
-	} {
-		_, err := unpack(t, minimal+tt.yaml+"\n")
-		require.Error(t, err, tt.yaml)
-		require.Contains(t, err.Error(), tt.want, tt.yaml)
-	}
-}
-
 func TestCuration(t *testing.T) {
 	s := settingsOf(t, minimal)
 	require.Equal(t, threat.Curation{}, s[0].Curation, "unset: every indicator is published")
@@ -102,31 +85,46 @@ collections:
 	require.Equal(t, threat.Curation{MinScore: 5, Types: []string{"IP Address", "FQDN", "My Custom Type"}, ExcludeTypes: []string{"URL"}, MaxTLP: "AMBER"}, s[2].Curation)
 }
 
-func TestCurationValidation(t *testing.T) {
-	for _, tt := range []struct{ yaml, want string }{
-		{"min_score: 11", "threatqbeat.min_score must be a whole number from 0 to 10, got 11"},
-		{"min_score: -1", "threatqbeat.min_score must be a whole number from 0 to 10, got -1"},
-		{"min_score: 5.5", "threatqbeat.min_score must be a whole number from 0 to 10, got 5.5"},
-		{"max_tlp: purple", `threatqbeat.max_tlp "purple" is not a TLP level: use one of clear, white, green, amber, amber+strict, red`},
-		{"collections: [{id: a, max_tlp: amber strict}]", `threatqbeat.collections[0].max_tlp "amber strict" is not a TLP level`},
-		{"types: [ip address]", `threatqbeat.types[0] "ip address" is not a ThreatQ indicator type name: names are exact (letter case, spaces); did you mean "IP Address"?`},
-		{"exclude_types: [SHA256]", `threatqbeat.exclude_types[0] "SHA256" is not a ThreatQ indicator type name`},
-		{"types: [FQDN, FQDN]", `threatqbeat.types lists "FQDN" twice`},
-		{`types: [""]`, "threatqbeat.types[0] is empty"},
-		{"types: [FQDN, URL]\nexclude_types: [URL]", `"URL" is in both threatqbeat.types and threatqbeat.exclude_types`},
-		{"types: [FQDN, URL]\ncollections: [{id: a, exclude_types: [URL]}]",
-			`"URL" is in both threatqbeat.types and threatqbeat.collections[0].exclude_types`},
-		{"exclude_types: [URL]\ncollections: [{id: a, types: [URL]}]",
-			`"URL" is in both threatqbeat.collections[0].types and threatqbeat.exclude_types`},
-	} {
-		_, err := unpack(t, minimal+tt.yaml+"\n")
-		require.Error(t, err, tt.yaml)
-		require.Contains(t, err.Error(), tt.want, tt.yaml)
-	}
-	// A conflict at the top level is reported once, not per collection.
-	_, err := unpack(t, minimal+"types: [URL]\nexclude_types: [URL]\ncollections: [{id: a}, {id: b}]\n")
-	require.Equal(t, 1, strings.Count(err.Error(), "is in both"), err.Error())
-	// A collection that replaces one of the lists resolves the conflict.
-	_, err = unpack(t, minimal+"types: [URL]\ncollections: [{id: a, exclude_types: [FQDN]}]\n")
+func TestExpiryOptions(t *testing.T) {
+	s := settingsOf(t, minimal)
+	require.Nil(t, s[0].ExpirationByType)
+	require.False(t, s[0].UseSourceExpiry, "off by default")
+
+	day := 24 * time.Hour
+	s = settingsOf(t, minimal+`
+use_source_expiry: true
+ioc_expiration_by_type:
+  IP Address: 7d
+  SHA-256: 365d
+  "Custom.Type.v2": 12h
+  "a:b": 30m
+collections:
+  - id: a
+  - id: b
+    ioc_expiration_duration: 30d
+    ioc_expiration_by_type: {}
+    use_source_expiry: false
+  - id: c
+    ioc_expiration_by_type: {FQDN: 3d}
+`)
+	require.True(t, s[0].UseSourceExpiry)
+	require.Equal(t, map[string]time.Duration{"IP Address": 7 * day, "SHA-256": 365 * day, "Custom.Type.v2": 12 * time.Hour, "a:b": 30 * time.Minute},
+		s[0].ExpirationByType, "spaces, dots and colons in type names")
+	require.Equal(t, 90*day, s[0].Expiration)
+	require.False(t, s[1].UseSourceExpiry)
+	require.Empty(t, s[1].ExpirationByType, "{} replaces the top-level map")
+	require.Equal(t, 30*day, s[1].Expiration, "a collection's ioc_expiration_duration")
+	require.Equal(t, map[string]time.Duration{"FQDN": 3 * day}, s[2].ExpirationByType, "replaced whole, not merged")
+	require.True(t, s[2].UseSourceExpiry)
+}
+
+// TestExpirationByTypeFromTheCommandLine: -E sets one type with a space in
+// its name.
+func TestExpirationByTypeFromTheCommandLine(t *testing.T) {
+	raw, err := conf.NewConfigWithYAML([]byte(minimal), "test")
 	require.NoError(t, err)
+	require.NoError(t, raw.SetString("ioc_expiration_by_type.IP Address", -1, "7d"))
+	c, err := Unpack(raw)
+	require.NoError(t, err)
+	require.Equal(t, map[string]time.Duration{"IP Address": 7 * 24 * time.Hour}, c.Settings(c.Collections[0]).ExpirationByType)
 }

@@ -58,7 +58,7 @@ collections:
 `))
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "unknown key threatqbeat.collections[1].idd; did you mean id?")
-	require.Contains(t, err.Error(), "unknown key threatqbeat.collections[2].name; the keys here are deploy_statuses, exclude_types, id, max_tlp, min_score, types ")
+	require.Contains(t, err.Error(), "unknown key threatqbeat.collections[2].name; the keys here are deploy_statuses, exclude_types, id, ioc_expiration_by_type, ioc_expiration_duration, max_tlp, min_score, types, use_source_expiry ")
 	require.NotContains(t, err.Error(), "collections[0]")
 }
 

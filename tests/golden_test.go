@@ -78,18 +78,20 @@ const lifecycleWired = false
 // goldenSettings is the subset of settings.json (module/threatq/threat's
 // helpers_test.go) a profile is made from.
 type goldenSettings struct {
-	Namespace             *string   `json:"namespace"`
-	Expiration            *string   `json:"expiration"`
-	PreserveOriginalEvent *bool     `json:"preserve_original_event"`
-	Tags                  *[]string `json:"tags"`
-	URL                   *string   `json:"url"`
-	ReferencePath         *string   `json:"reference_path"`
-	MaxValueBytes         *int      `json:"max_value_bytes"`
-	DeployStatuses        *[]string `json:"deploy_statuses"`
-	MinScore              *int      `json:"min_score"`
-	Types                 *[]string `json:"types"`
-	ExcludeTypes          *[]string `json:"exclude_types"`
-	MaxTLP                *string   `json:"max_tlp"`
+	Namespace             *string           `json:"namespace"`
+	Expiration            *string           `json:"expiration"`
+	PreserveOriginalEvent *bool             `json:"preserve_original_event"`
+	Tags                  *[]string         `json:"tags"`
+	URL                   *string           `json:"url"`
+	ReferencePath         *string           `json:"reference_path"`
+	MaxValueBytes         *int              `json:"max_value_bytes"`
+	DeployStatuses        *[]string         `json:"deploy_statuses"`
+	MinScore              *int              `json:"min_score"`
+	Types                 *[]string         `json:"types"`
+	ExcludeTypes          *[]string         `json:"exclude_types"`
+	MaxTLP                *string           `json:"max_tlp"`
+	ExpirationByType      map[string]string `json:"ioc_expiration_by_type"`
+	UseSourceExpiry       *bool             `json:"use_source_expiry"`
 }
 
 func profileOf(t *testing.T, dir string) goldenProfile {
@@ -150,6 +152,15 @@ func profileOf(t *testing.T, dir string) goldenProfile {
 	}
 	if s.MaxTLP != nil {
 		lines = append(lines, fmt.Sprintf("max_tlp: %q", *s.MaxTLP))
+		p.lifecycle = true
+	}
+	if s.ExpirationByType != nil {
+		b, _ := json.Marshal(s.ExpirationByType) // sorted keys: one profile per map
+		lines = append(lines, "ioc_expiration_by_type: "+string(b))
+		p.lifecycle = true
+	}
+	if s.UseSourceExpiry != nil {
+		lines = append(lines, fmt.Sprintf("use_source_expiry: %v", *s.UseSourceExpiry))
 		p.lifecycle = true
 	}
 	if p.lifecycle && !lifecycleWired && p.skip == "" {

@@ -26,6 +26,12 @@ type Settings struct {
 	// inactive (threatq.ioc_expired_at = @timestamp). Nil deploys every
 	// status but Whitelisted and Expired, which are never deployed.
 	DeployStatuses []string
+	// ExpirationByType replaces Expiration for the indicator types it has
+	// (exact type names, e.g. "IP Address"). Durations are positive.
+	ExpirationByType map[string]time.Duration
+	// UseSourceExpiry makes the shortest valid sources[].source_expire_days
+	// the indicator's lifetime, before ExpirationByType and Expiration.
+	UseSourceExpiry bool
 	// Curation selects the indicators to publish at all; Event.Filtered
 	// names the option that drops one.
 	Curation Curation

@@ -24,6 +24,11 @@ const (
 	// ReasonStatusNotDeployed: deploy_statuses is set and does not list
 	// the status (or the indicator has none).
 	ReasonStatusNotDeployed = "Expiration set by threatqbeat when threatq.status is not in deploy_statuses"
+	// ReasonSourceExpireDays: use_source_expiry is on and a source sets
+	// source_expire_days; the shortest is used.
+	ReasonSourceExpireDays = "Expiration set by threatqbeat from the shortest sources[].source_expire_days"
+	// ReasonTypeExpiration: ioc_expiration_by_type has the indicator's type.
+	ReasonTypeExpiration = "Expiration set by threatqbeat from the parameter `ioc_expiration_by_type`"
 )
 
 // expiryInput is what the expiry rules look at.
@@ -33,6 +38,8 @@ type expiryInput struct {
 	status                     string        // status name, "" when absent
 	deployStatuses             []string      // Settings.DeployStatuses
 	timestamp                  time.Time     // @timestamp: updated_at, or the fetch time
+	sourceExpiry               time.Duration // shortest source_expire_days (use_source_expiry); 0: none
+	typeExpiration             time.Duration // ioc_expiration_by_type of the type; 0: none
 	duration                   time.Duration // Settings.Expiration; 0 disables the last rule
 }
 
@@ -45,7 +52,11 @@ type expiryInput struct {
 //     the status object with the string since 1.32.0, so this rule never
 //     fires there; here it does), Whitelisted, or a status that
 //     deploy_statuses does not list, each with its own reason.
-//  4. a duration is configured: @timestamp + duration. @timestamp is
+//  4. use_source_expiry is on and a source sets source_expire_days:
+//     @timestamp + the shortest of them.
+//  5. ioc_expiration_by_type has the indicator's type: @timestamp + that
+//     duration.
+//  6. a duration is configured: @timestamp + duration. @timestamp is
 //     updated_at, as upstream, or the fetch time when updated_at is absent
 //     (upstream sets nothing then).
 //
@@ -61,7 +72,12 @@ func iocExpiry(in expiryInput) (at time.Time, reason string, ok bool) {
 	if reason, undeployed := undeployedReason(in.status, in.deployStatuses); undeployed {
 		return in.timestamp, reason, true
 	}
-	if in.duration != 0 {
+	switch {
+	case in.sourceExpiry != 0:
+		return in.timestamp.Add(in.sourceExpiry), ReasonSourceExpireDays, true
+	case in.typeExpiration != 0:
+		return in.timestamp.Add(in.typeExpiration), ReasonTypeExpiration, true
+	case in.duration != 0:
 		return in.timestamp.Add(in.duration), ReasonDuration, true
 	}
 	return time.Time{}, "", false

@@ -86,6 +86,9 @@ func TestGoldenCoverage(t *testing.T) {
 		"status_whitelisted", "status_whitelisted_expires_ahead", "status_whitelisted_expires_passed",
 		"status_expired_expires_ahead", "status_review_deployed", "deploy_statuses_not_listed",
 		"deploy_statuses_custom_listed", "deploy_statuses_no_status", "deploy_statuses_case_exact",
+		// Expiry per type and per source.
+		"expiry_by_type", "expiry_by_type_other_type", "expiry_source_days_shortest",
+		"expiry_source_days_before_type", "expiry_source_days_bad", "expiry_source_days_whitelisted",
 		// Curation: each option dropping and keeping.
 		"curation_min_score_below", "curation_min_score_met", "curation_min_score_no_score",
 		"curation_types_listed", "curation_types_not_listed", "curation_exclude_types",

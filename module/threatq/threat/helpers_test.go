@@ -28,18 +28,20 @@ func baseSettings() Settings {
 // settingsFile is the JSON form of Settings in testdata/<case>/settings.json.
 // A member that is absent keeps the base value.
 type settingsFile struct {
-	Namespace             *string   `json:"namespace"`
-	Expiration            *string   `json:"expiration"` // "" means no expiry duration
-	PreserveOriginalEvent *bool     `json:"preserve_original_event"`
-	Tags                  *[]string `json:"tags"`
-	URL                   *string   `json:"url"`
-	ReferencePath         *string   `json:"reference_path"`
-	MaxValueBytes         *int      `json:"max_value_bytes"`
-	DeployStatuses        *[]string `json:"deploy_statuses"`
-	MinScore              *int      `json:"min_score"`
-	Types                 *[]string `json:"types"`
-	ExcludeTypes          *[]string `json:"exclude_types"`
-	MaxTLP                *string   `json:"max_tlp"` // as configured, e.g. "amber"
+	Namespace             *string           `json:"namespace"`
+	Expiration            *string           `json:"expiration"` // "" means no expiry duration
+	PreserveOriginalEvent *bool             `json:"preserve_original_event"`
+	Tags                  *[]string         `json:"tags"`
+	URL                   *string           `json:"url"`
+	ReferencePath         *string           `json:"reference_path"`
+	MaxValueBytes         *int              `json:"max_value_bytes"`
+	DeployStatuses        *[]string         `json:"deploy_statuses"`
+	MinScore              *int              `json:"min_score"`
+	Types                 *[]string         `json:"types"`
+	ExcludeTypes          *[]string         `json:"exclude_types"`
+	MaxTLP                *string           `json:"max_tlp"` // as configured, e.g. "amber"
+	ExpirationByType      map[string]string `json:"ioc_expiration_by_type"`
+	UseSourceExpiry       *bool             `json:"use_source_expiry"`
 }
 
 func loadSettings(t testing.TB, dir string) Settings {
@@ -93,6 +95,16 @@ func loadSettings(t testing.TB, dir string) Settings {
 		tlp, ok := ParseTLP(*f.MaxTLP)
 		require.True(t, ok, "max_tlp %q", *f.MaxTLP)
 		s.Curation.MaxTLP = tlp
+	}
+	if f.ExpirationByType != nil {
+		s.ExpirationByType = map[string]time.Duration{}
+		for typ, v := range f.ExpirationByType {
+			s.ExpirationByType[typ], err = ParseExpiration(v)
+			require.NoError(t, err)
+		}
+	}
+	if f.UseSourceExpiry != nil {
+		s.UseSourceExpiry = *f.UseSourceExpiry
 	}
 	return s
 }

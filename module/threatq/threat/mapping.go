@@ -118,7 +118,7 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 			tq["description"] = d
 		}
 	}
-	marks := readSources(ind.Sources, &errs)
+	marks := readSources(ind.Sources, s.UseSourceExpiry, &errs)
 	if len(marks.providers) > 0 {
 		ti["provider"] = marks.providers
 	}
@@ -150,8 +150,8 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 	if at, reason, ok := lifecycleExpiry(expiryInput{
 		expiredAt: expiredAt, hasExpiredAt: hasExpiredAt,
 		expiresAt: expiresAt, hasExpiresAt: hasExpiresAt,
-		status: status, deployStatuses: s.DeployStatuses,
-		timestamp: ts, duration: s.Expiration,
+		status: status, deployStatuses: s.DeployStatuses, timestamp: ts,
+		sourceExpiry: marks.expiry, typeExpiration: s.ExpirationByType[typeName], duration: s.Expiration,
 	}, created); ok {
 		if inDateRange(at) {
 			tq["ioc_expired_at"] = formatTime(at)

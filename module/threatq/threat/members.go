@@ -54,6 +54,8 @@ var (
 	sourceMembers = map[string]memberFunc[source]{
 		"name":     scalar(func(s *source) *value { return &s.Name }),
 		"tlp_name": scalar(func(s *source) *value { return &s.TLPName }),
+		// Read always; used only with Settings.UseSourceExpiry.
+		"source_expire_days": scalar(func(s *source) *value { return &s.ExpireDays }),
 	}
 	nameMembers = map[string]memberFunc[value]{
 		"name": scalar(func(v *value) *value { return v }),

@@ -50,8 +50,9 @@ type attribute struct {
 // source is one element of sources: the feed or user that reported the
 // indicator.
 type source struct {
-	Name    value
-	TLPName value // tlp_name, not confirmed in real payloads
+	Name       value
+	TLPName    value // tlp_name, not confirmed in real payloads
+	ExpireDays value // source_expire_days: a string holding a whole number of days
 }
 
 // relatedObjects are the kinds of the related_<kind>_count members, in the
