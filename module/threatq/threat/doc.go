@@ -43,9 +43,49 @@
 // # Expiry
 //
 // threatq.ioc_expired_at and threatq.ioc_expiration_reason follow the first
-// rule that applies: expired_at, expires_at, status "Expired" (@timestamp),
-// then @timestamp + Settings.Expiration when that is not zero. The reason
-// strings are upstream's, unchanged. See iocExpiry.
+// rule that applies: expired_at; expires_at; a status that is not deployed
+// (Expired, Whitelisted, or not in Settings.DeployStatuses) at @timestamp;
+// then @timestamp plus the shortest sources[].source_expire_days (with
+// Settings.UseSourceExpiry), Settings.ExpirationByType of the type, or
+// Settings.Expiration. An indicator whose status is not deployed is never
+// published active: a ThreatQ date still ahead at the fetch time gives way
+// to the status rule. Upstream's four reason strings are kept verbatim;
+// every other rule has a Reason* constant of its own. See iocExpiry and
+// lifecycleExpiry.
+//
+// # Lifecycle: what the collection loop uses
+//
+// Map decides, purely, what a collection loop needs to keep the alias of
+// active indicators exact:
+//
+//   - Event.Filtered is the curation option (Settings.Curation) that drops
+//     the indicator, "" when it is kept. A filtered event is mapped in full
+//     but must not be published. Filtered values are the option keys
+//     (FilterMinScore is "min_score", ...), fit for metric names.
+//   - Event.Key is the indicator's key in the latest transform (threatq.id,
+//     or threatq.indicator_key without one): comparable, so it can key a
+//     map; Key.String and ParseKey write and read it ("id:336").
+//   - Event.ActiveAt(t) says whether the document, once it is the
+//     indicator's newest, keeps the indicator active at t (Event.ExpiredAt,
+//     zero for never, is after t). Whitelisted and undeployed indicators
+//     are published, inactive: their document retires them.
+//   - Tombstone(key, reason, at, settings) is the event that retires an
+//     indicator that no version of its own will retire: reason is
+//     ReasonNotInCollection for an indicator gone from its collection, or
+//     Filtered.Reason() for one that a curation option now drops. Its
+//     document id is unique per retirement ("retired-id-336-<at ms>"), so
+//     publish it after the indicator's last version was acknowledged; it
+//     wins in the transform because the transform sorts on event.ingested.
+//
+// So, per mapped event ev at time now: if ev.Filtered != "", do not publish
+// it, count it by ev.Filtered, and if ev.Key was recorded active, publish
+// Tombstone(ev.Key, ev.Filtered.Reason(), now, settings). Otherwise publish
+// it, and once acknowledged record ev.Key as active if ev.ActiveAt(now),
+// else forget it. A sweep publishes Tombstone(key, ReasonNotInCollection,
+// now, settings) for each recorded key it did not see. An indicator version
+// indexed before its tombstone keeps its document id, and sent again it
+// would be refused as a duplicate: to bring it back (a curation option no
+// longer drops it), publish it with RepublishID(ev.ID, now).
 //
 // # Document id
 //

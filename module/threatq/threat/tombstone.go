@@ -71,3 +71,13 @@ func tombstoneID(key Key, at time.Time) string {
 	b = strconv.AppendInt(b, at.UnixMilli(), 10)
 	return string(b)
 }
+
+// RepublishID is the document id for an indicator version published again
+// after a tombstone retired it (a curation option that dropped it no longer
+// does): its own id (DocumentID) was indexed before the tombstone, so
+// Elasticsearch would refuse it as a duplicate and the tombstone would stay
+// the indicator's newest document. It is id followed by "-republished-" and
+// at in Unix milliseconds.
+func RepublishID(id string, at time.Time) string {
+	return id + "-republished-" + strconv.FormatInt(at.UnixMilli(), 10)
+}

@@ -67,3 +67,12 @@ func TestTombstoneFieldsAreFresh(t *testing.T) {
 	assert.Equal(t, int64(1), b.Fields["threatq"].(object)["id"])
 	assert.Equal(t, []string{"x"}, b.Fields["tags"])
 }
+
+func TestRepublishID(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	ev := mustMap(t, `{"id":336,"updated_at":"2020-11-15 00:00:02"}`, Settings{})
+	id := RepublishID(ev.ID, at)
+	assert.Equal(t, "336-1605398402000-republished-1772366400000", id)
+	assert.NotEqual(t, id, RepublishID(ev.ID, at.Add(time.Millisecond)))
+	assert.NotEqual(t, id, Tombstone(ev.Key, "r", at, Settings{}).ID)
+}
