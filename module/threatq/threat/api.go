@@ -24,7 +24,8 @@ type Settings struct {
 	// DeployStatuses are the status names (exact) of the indicators to
 	// deploy: an indicator with another status, or none, is published
 	// inactive (threatq.ioc_expired_at = @timestamp). Nil deploys every
-	// status but Whitelisted and Expired, which are never deployed.
+	// status but Whitelisted and Expired, which are never deployed; an
+	// empty list deploys none.
 	DeployStatuses []string
 	// ExpirationByType replaces Expiration for the indicator types it has
 	// (exact type names, e.g. "IP Address"). Durations are positive.

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func TestUndeployedReason(t *testing.T) {
@@ -42,25 +41,13 @@ func TestUndeployedReason(t *testing.T) {
 func TestIOCExpiryStatusRules(t *testing.T) {
 	ts := time.Date(2020, 11, 15, 0, 0, 2, 0, time.UTC)
 	past := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, tt := range []struct {
-		name       string
-		in         expiryInput
-		wantAt     time.Time
-		wantReason string
-	}{
+	checkExpiry(t, iocExpiry, []expiryCase{
 		{"Whitelisted without dates", expiryInput{status: "Whitelisted", timestamp: ts, duration: time.Hour}, ts, ReasonStatusWhitelisted},
 		{"status not listed", expiryInput{status: "Review", deployStatuses: []string{"Active"}, timestamp: ts, duration: time.Hour}, ts, ReasonStatusNotDeployed},
 		{"listed status takes the duration", expiryInput{status: "Active", deployStatuses: []string{"Active"}, timestamp: ts, duration: time.Hour}, ts.Add(time.Hour), ReasonDuration},
 		{"expired_at before the status", expiryInput{status: "Whitelisted", expiredAt: past, hasExpiredAt: true, timestamp: ts}, past, ReasonExpiredAt},
 		{"expires_at before the status", expiryInput{status: "Review", deployStatuses: []string{"Active"}, expiresAt: past, hasExpiresAt: true, timestamp: ts}, past, ReasonExpiresAt},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			at, reason, ok := iocExpiry(tt.in)
-			require.True(t, ok)
-			assert.Equal(t, tt.wantAt, at)
-			assert.Equal(t, tt.wantReason, reason)
-		})
-	}
+	})
 }
 
 // TestLifecycleExpiry: an indicator whose status is not deployed is never
@@ -72,12 +59,8 @@ func TestLifecycleExpiry(t *testing.T) {
 	fetched := time.Date(2024, 5, 6, 0, 0, 0, 0, time.UTC)
 	future := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
 	passed := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, tt := range []struct {
-		name       string
-		in         expiryInput
-		wantAt     time.Time
-		wantReason string
-	}{
+	rules := func(in expiryInput) (time.Time, string, bool) { return lifecycleExpiry(in, fetched) }
+	cases := []expiryCase{
 		{"Whitelisted with expires_at ahead", expiryInput{status: "Whitelisted", expiresAt: future, hasExpiresAt: true, timestamp: ts}, ts, ReasonStatusWhitelisted},
 		{"Whitelisted with expired_at ahead", expiryInput{status: "Whitelisted", expiredAt: future, hasExpiredAt: true, timestamp: ts}, ts, ReasonStatusWhitelisted},
 		{"Expired with expires_at ahead", expiryInput{status: "Expired", expiresAt: future, hasExpiresAt: true, timestamp: ts}, ts, ReasonStatusExpired},
@@ -86,16 +69,13 @@ func TestLifecycleExpiry(t *testing.T) {
 		{"Expired with expired_at passed (upstream's fixtures)", expiryInput{status: "Expired", expiredAt: ts, hasExpiredAt: true, timestamp: ts}, ts, ReasonExpiredAt},
 		{"Active with expires_at ahead stays active", expiryInput{status: "Active", expiresAt: future, hasExpiresAt: true, timestamp: ts}, future, ReasonExpiresAt},
 		{"Whitelisted without dates", expiryInput{status: "Whitelisted", timestamp: ts, duration: time.Hour}, ts, ReasonStatusWhitelisted},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			at, reason, ok := lifecycleExpiry(tt.in, fetched)
-			require.True(t, ok)
-			assert.Equal(t, tt.wantAt, at)
-			assert.Equal(t, tt.wantReason, reason)
-			if _, undeployed := undeployedReason(tt.in.status, tt.in.deployStatuses); undeployed {
-				assert.False(t, at.After(fetched), "an undeployed indicator is inactive when fetched")
-			}
-		})
+	}
+	checkExpiry(t, rules, cases)
+	for _, tt := range cases {
+		if _, undeployed := undeployedReason(tt.in.status, tt.in.deployStatuses); undeployed {
+			at, _, _ := rules(tt.in)
+			assert.False(t, at.After(fetched), "%s: an undeployed indicator is inactive when fetched", tt.name)
+		}
 	}
 	_, _, ok := lifecycleExpiry(expiryInput{status: "Active", timestamp: ts}, fetched)
 	assert.False(t, ok, "no rule without a duration")

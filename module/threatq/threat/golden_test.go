@@ -16,10 +16,16 @@ var update = flag.Bool("update", false, "rewrite testdata/*/expected.json from t
 
 // goldenCases returns the case directories under testdata.
 func goldenCases(t testing.TB) []string {
+	return caseDirs(t, filepath.Join("testdata", "*", "indicator.json"))
+}
+
+// caseDirs returns the directories of the input files matching pattern;
+// there must be some.
+func caseDirs(t testing.TB, pattern string) []string {
 	t.Helper()
-	inputs, err := filepath.Glob(filepath.Join("testdata", "*", "indicator.json"))
+	inputs, err := filepath.Glob(pattern)
 	require.NoError(t, err)
-	require.NotEmpty(t, inputs, "no golden cases")
+	require.NotEmpty(t, inputs, "no cases match %s", pattern)
 	dirs := make([]string, len(inputs))
 	for i, in := range inputs {
 		dirs[i] = filepath.Dir(in)

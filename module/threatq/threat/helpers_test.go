@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -181,4 +182,25 @@ func setPath(doc map[string]any, path []string, v any) {
 func asSlice(v any) []any {
 	s, _ := v.([]any)
 	return s
+}
+
+// expiryCase is one row of a table of expiry rules.
+type expiryCase struct {
+	name       string
+	in         expiryInput
+	wantAt     time.Time
+	wantReason string
+}
+
+// checkExpiry runs the rows through rules, each of which must apply.
+func checkExpiry(t *testing.T, rules func(expiryInput) (time.Time, string, bool), cases []expiryCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			at, reason, ok := rules(tt.in)
+			require.True(t, ok)
+			assert.Equal(t, tt.wantAt, at)
+			assert.Equal(t, tt.wantReason, reason)
+		})
+	}
 }

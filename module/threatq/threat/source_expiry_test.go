@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // TestIOCExpiryDurationRules: after the status rule, the shortest source
@@ -13,12 +12,7 @@ import (
 func TestIOCExpiryDurationRules(t *testing.T) {
 	ts := time.Date(2020, 11, 15, 0, 0, 2, 0, time.UTC)
 	day := 24 * time.Hour
-	for _, tt := range []struct {
-		name       string
-		in         expiryInput
-		wantAt     time.Time
-		wantReason string
-	}{
+	checkExpiry(t, iocExpiry, []expiryCase{
 		{"source before type and default", expiryInput{status: "Active", timestamp: ts, sourceExpiry: 30 * day, typeExpiration: 7 * day, duration: 90 * day}, ts.Add(30 * day), ReasonSourceExpireDays},
 		{"type before default", expiryInput{status: "Active", timestamp: ts, typeExpiration: 7 * day, duration: 90 * day}, ts.Add(7 * day), ReasonTypeExpiration},
 		{"type without a default", expiryInput{timestamp: ts, typeExpiration: 7 * day}, ts.Add(7 * day), ReasonTypeExpiration},
@@ -26,14 +20,7 @@ func TestIOCExpiryDurationRules(t *testing.T) {
 		{"default", expiryInput{timestamp: ts, duration: 90 * day}, ts.Add(90 * day), ReasonDuration},
 		{"status before the durations", expiryInput{status: "Whitelisted", timestamp: ts, sourceExpiry: day, typeExpiration: day, duration: day}, ts, ReasonStatusWhitelisted},
 		{"expires_at before the durations", expiryInput{expiresAt: ts, hasExpiresAt: true, timestamp: ts, sourceExpiry: day, typeExpiration: day}, ts, ReasonExpiresAt},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			at, reason, ok := iocExpiry(tt.in)
-			require.True(t, ok)
-			assert.Equal(t, tt.wantAt, at)
-			assert.Equal(t, tt.wantReason, reason)
-		})
-	}
+	})
 }
 
 func TestMapSourceExpiry(t *testing.T) {

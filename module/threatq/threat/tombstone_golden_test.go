@@ -12,15 +12,7 @@ import (
 
 // tombstoneCases returns the directories under testdata/tombstones.
 func tombstoneCases(t testing.TB) []string {
-	t.Helper()
-	inputs, err := filepath.Glob(filepath.Join("testdata", "tombstones", "*", "tombstone.json"))
-	require.NoError(t, err)
-	require.NotEmpty(t, inputs, "no tombstone cases")
-	dirs := make([]string, len(inputs))
-	for i, in := range inputs {
-		dirs[i] = filepath.Dir(in)
-	}
-	return dirs
+	return caseDirs(t, filepath.Join("testdata", "tombstones", "*", "tombstone.json"))
 }
 
 // tombstoneInput is testdata/tombstones/<case>/tombstone.json: the
