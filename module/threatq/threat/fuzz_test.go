@@ -6,11 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzMap checks that Map never panics, returns only ErrNotIndicator errors,
 // and returns events whose fields marshal to JSON, with no @timestamp in
-// Fields and a non-empty id. The golden inputs are the seed corpus, so the
+// Fields and a non-empty id, whose ExpiredAt is threatq.ioc_expired_at, and
+// whose Filtered is a curation option or "". The lifecycle options are on,
+// so that sources[].source_expire_days and the curation are fuzzed too. The golden inputs are the seed corpus, so the
 // seeds run under plain go test.
 func FuzzMap(f *testing.F) {
 	inputs, err := filepath.Glob(filepath.Join("testdata", "*", "indicator.json"))
@@ -30,6 +33,9 @@ func FuzzMap(f *testing.F) {
 	s := baseSettings()
 	s.PreserveOriginalEvent = true
 	s.Tags = append(s.Tags, TagPreserveDuplicates)
+	s.UseSourceExpiry = true
+	s.ExpirationByType = map[string]time.Duration{"IP Address": 7 * 24 * time.Hour}
+	s.Curation = Curation{MinScore: 5, MaxTLP: "AMBER", ExcludeTypes: []string{"Mutex"}}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		ev, err := Map(raw, s, fixedCreated)
 		if err != nil {
@@ -46,6 +52,15 @@ func FuzzMap(f *testing.F) {
 		}
 		if _, err := json.Marshal(ev.Fields); err != nil {
 			t.Fatalf("fields do not marshal: %v", err)
+		}
+		at, _ := ev.Fields["threatq"].(object)["ioc_expired_at"].(string)
+		if ev.ExpiredAt.IsZero() != (at == "") || at != "" && at != formatTime(ev.ExpiredAt) {
+			t.Fatalf("ExpiredAt %v, threatq.ioc_expired_at %q", ev.ExpiredAt, at)
+		}
+		switch ev.Filtered {
+		case "", FilterMinScore, FilterMaxTLP, FilterExcludeTypes:
+		default:
+			t.Fatalf("Filtered %q", ev.Filtered)
 		}
 	})
 }
