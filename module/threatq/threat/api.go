@@ -76,6 +76,9 @@ type Event struct {
 	// Key is the indicator's key in the latest transform: the same for
 	// every version of the indicator and for a Tombstone retiring it.
 	Key Key
+	// Value is threatq.indicator_value, "" when the indicator has none: the
+	// key of the ES|QL lookup index (see Retirement.Value).
+	Value string
 	// ExpiredAt is threatq.ioc_expired_at; zero when the event has none
 	// (no expiry rule applied), and then the indicator never expires.
 	ExpiredAt time.Time

@@ -69,20 +69,24 @@
 //     indicator's newest, keeps the indicator active at t (Event.ExpiredAt,
 //     zero for never, is after t). Whitelisted and undeployed indicators
 //     are published, inactive: their document retires them.
-//   - Tombstone(key, reason, at, settings) is the event that retires an
-//     indicator that no version of its own will retire: reason is
-//     ReasonNotInCollection for an indicator gone from its collection, or
-//     Filtered.Reason() for one that a curation option now drops. Its
-//     document id is unique per retirement ("retired-id-336-<at ms>"), so
-//     publish it after the indicator's last version was acknowledged; it
-//     wins in the transform because the transform sorts on event.ingested.
+//   - Tombstone(Retirement{Key, Value, Reason, At}, settings) is the event
+//     that retires an indicator that no version of its own will retire:
+//     Reason is ReasonNotInCollection for an indicator gone from its
+//     collection, or Filtered.Reason() for one that a curation option now
+//     drops. Give Value (Event.Value) whenever it is known: the ES|QL
+//     lookup index is keyed by value, and a tombstone without one retires
+//     the indicator from the alias only. Its document id is unique per
+//     retirement ("retired-id-336-<At ms>"), so publish it after the
+//     indicator's last version was acknowledged; it wins in the transforms
+//     because they sort on event.ingested.
 //
 // So, per mapped event ev at time now: if ev.Filtered != "", do not publish
 // it, count it by ev.Filtered, and if ev.Key was recorded active, publish
-// Tombstone(ev.Key, ev.Filtered.Reason(), now, settings). Otherwise publish
-// it, and once acknowledged record ev.Key as active if ev.ActiveAt(now),
-// else forget it. A sweep publishes Tombstone(key, ReasonNotInCollection,
-// now, settings) for each recorded key it did not see. An indicator version
+// Tombstone(Retirement{ev.Key, ev.Value, ev.Filtered.Reason(), now},
+// settings). Otherwise publish it, and once acknowledged record ev.Key (and
+// ev.Value) as active if ev.ActiveAt(now), else forget it. A sweep
+// publishes a tombstone with ReasonNotInCollection for each recorded key it
+// did not see. An indicator version
 // indexed before its tombstone keeps its document id, and sent again it
 // would be refused as a duplicate: to bring it back (a curation option no
 // longer drops it), publish it with RepublishID(ev.ID, now).

@@ -187,6 +187,7 @@ func Map(raw []byte, s Settings, created time.Time) (Event, error) {
 		Timestamp: ts,
 		Fields:    fields,
 		Key:       key,
+		Value:     val,
 		ExpiredAt: iocExpiredAt,
 		Filtered:  s.Curation.filter(typeName, score, hasScore, marks.tlp),
 	}, nil

@@ -135,7 +135,7 @@ func TestParityDeliberateDifferences(t *testing.T) {
 	// threatqbeat publishes a Tombstone with the indicator's key, expired now.
 	ev, err := Map(first, Settings{}, fixedCreated)
 	require.NoError(t, err)
-	ts := Tombstone(ev.Key, ReasonNotInCollection, fixedCreated, Settings{})
+	ts := Tombstone(Retirement{Key: ev.Key, Value: ev.Value, Reason: ReasonNotInCollection, At: fixedCreated}, Settings{})
 	require.Equal(t, float64(336), eventDoc(t, ts)["threatq"].(map[string]any)["id"])
 	require.False(t, ts.ActiveAt(fixedCreated))
 }

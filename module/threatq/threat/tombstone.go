@@ -13,47 +13,71 @@ import (
 // category).
 const EventActionRetired = "indicator-retired"
 
-// Tombstone returns the event that retires the indicator with key from the
-// active indicators at time at, for the reason given (ReasonNotInCollection,
-// or Filter.Reason of the curation option that now drops it).
+// Retirement says which indicator a tombstone retires, why and when.
+type Retirement struct {
+	// Key is the indicator's key in the latest transform (Event.Key).
+	Key Key
+	// Value is the indicator's value (Event.Value), "" when not known. The
+	// ES|QL lookup index is keyed by value and its transform reads only
+	// documents that have one: without it, the tombstone retires the
+	// indicator from the alias but not from the lookup index, where it
+	// stays until its own expiry.
+	Value string
+	// Reason is threatq.ioc_expiration_reason: ReasonNotInCollection for an
+	// indicator gone from its collection, or Filter.Reason of the curation
+	// option that now drops it.
+	Reason string
+	// At is the retirement time: @timestamp, event.created and
+	// threatq.ioc_expired_at.
+	At time.Time
+}
+
+// Tombstone returns the event that retires an indicator from the active
+// indicators (see Retirement).
 //
 // The latest transform keeps, per (threatq.id, threatq.indicator_key), the
 // document ingested last (it sorts on event.ingested, which the ingest
 // pipeline sets on arrival). The tombstone has the indicator's key fields,
 // so once it is ingested after the indicator's last document it replaces
-// that document in the alias; its threatq.ioc_expired_at is at, so the
-// transform's retention policy then deletes it a minute later. It passes
-// the transform's source query (input.type threatq, event.kind
-// enrichment) and carries no indicator value, so no indicator-match rule
-// can match it meanwhile. event.action is EventActionRetired.
+// that document in the alias; its threatq.ioc_expired_at is r.At, so the
+// transform's retention policy then deletes it a minute later. The lookup
+// transform does the same per threatq.indicator_value when r.Value is set.
+// The tombstone passes both transforms' source queries (input.type
+// threatq, event.kind enrichment) and carries no threat.indicator.*, so no
+// indicator-match rule can match it meanwhile. event.action is
+// EventActionRetired.
 //
-// Its document id is "retired-id-<id>-<at in Unix ms>" (or
+// Its document id is "retired-id-<id>-<At in Unix ms>" (or
 // "retired-key-<indicator_key>-<ms>"): unlike an indicator version's, it
 // is new for every retirement, so it is never refused as a duplicate, while
-// the same retirement sent twice (after a restart, with the same at) is one
+// the same retirement sent twice (after a restart, with the same At) is one
 // document.
-func Tombstone(key Key, reason string, at time.Time, s Settings) Event {
-	fields := envelope(s, at)
+func Tombstone(r Retirement, s Settings) Event {
+	fields := envelope(s, r.At)
 	event := fields["event"].(object)
 	delete(event, "category")
 	delete(event, "type")
 	event["action"] = EventActionRetired
 	tq := object{
-		"ioc_expired_at":        formatTime(at),
-		"ioc_expiration_reason": reason,
+		"ioc_expired_at":        formatTime(r.At),
+		"ioc_expiration_reason": r.Reason,
 	}
-	key.put(tq)
+	r.Key.put(tq)
+	if r.Value != "" {
+		tq["indicator_value"] = r.Value
+	}
 	fields["threatq"] = tq
 	tags := slices.DeleteFunc(eventTags(s.Tags, false), func(t string) bool { return t == TagPreserveOriginal })
 	if len(tags) > 0 {
 		fields["tags"] = tags
 	}
 	return Event{
-		ID:        tombstoneID(key, at),
-		Timestamp: at,
+		ID:        tombstoneID(r.Key, r.At),
+		Timestamp: r.At,
 		Fields:    fields,
-		Key:       key,
-		ExpiredAt: at,
+		Key:       r.Key,
+		Value:     r.Value,
+		ExpiredAt: r.At,
 	}
 }
 

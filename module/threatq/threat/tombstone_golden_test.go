@@ -20,6 +20,7 @@ func tombstoneCases(t testing.TB) []string {
 // case's settings.json, as for indicators.
 type tombstoneInput struct {
 	Key    string    `json:"key"` // as Key.String writes it
+	Value  string    `json:"value"`
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
 }
@@ -33,7 +34,7 @@ func tombstoneResult(t testing.TB, dir string) any {
 	require.NoError(t, json.Unmarshal(b, &in), dir)
 	key, err := ParseKey(in.Key)
 	require.NoError(t, err, dir)
-	return eventDoc(t, Tombstone(key, in.Reason, in.At, loadSettings(t, dir)))
+	return eventDoc(t, Tombstone(Retirement{Key: key, Value: in.Value, Reason: in.Reason, At: in.At}, loadSettings(t, dir)))
 }
 
 // TestGoldenTombstones compares each tombstone case with its expected.json

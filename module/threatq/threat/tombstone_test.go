@@ -20,7 +20,7 @@ func TestTombstoneReplacesTheIndicator(t *testing.T) {
 	s := Settings{Namespace: "prod", Tags: []string{"threatq-threat", TagPreserveOriginal}, Expiration: time.Hour}
 	ind := mustMap(t, `{"id":336,"value":"198.51.100.7","type":{"name":"IP Address"},"updated_at":"2026-02-01 00:00:00"}`, s)
 
-	ts := Tombstone(ind.Key, ReasonNotInCollection, at, s)
+	ts := Tombstone(Retirement{Key: ind.Key, Reason: ReasonNotInCollection, At: at}, s)
 	assert.Equal(t, ind.Key, ts.Key)
 	assert.Equal(t, at, ts.Timestamp)
 	assert.Equal(t, at, ts.ExpiredAt)
@@ -28,7 +28,7 @@ func TestTombstoneReplacesTheIndicator(t *testing.T) {
 	assert.Empty(t, ts.Filtered)
 	assert.Equal(t, "retired-id-336-1772366400123", ts.ID)
 	assert.NotEqual(t, ind.ID, ts.ID)
-	assert.NotEqual(t, ts.ID, Tombstone(ind.Key, ReasonNotInCollection, at.Add(time.Millisecond), s).ID, "one id per retirement")
+	assert.NotEqual(t, ts.ID, Tombstone(Retirement{Key: ind.Key, Reason: ReasonNotInCollection, At: at.Add(time.Millisecond)}, s).ID, "one id per retirement")
 
 	tq := ts.Fields["threatq"].(object)
 	assert.Equal(t, object{
@@ -46,24 +46,45 @@ func TestTombstoneReplacesTheIndicator(t *testing.T) {
 	assert.Nil(t, field(t, ts, "threat.indicator"), "no value a rule could match")
 	assert.Equal(t, []string{"threatq-threat"}, ts.Fields["tags"], "no event.original, so not its tag")
 
-	byKey := Tombstone(Key{IndicatorKey: "802"}, FilterMinScore.Reason(), at, Settings{})
+	byKey := Tombstone(Retirement{Key: Key{IndicatorKey: "802"}, Reason: FilterMinScore.Reason(), At: at}, Settings{})
 	assert.Equal(t, object{
 		"indicator_key":         "802",
 		"ioc_expired_at":        "2026-03-01T12:00:00.123Z",
 		"ioc_expiration_reason": FilterMinScore.Reason(),
 	}, byKey.Fields["threatq"])
 	assert.Equal(t, "retired-key-802-1772366400123", byKey.ID)
-	assert.NotEqual(t, Tombstone(Key{ID: 802}, "r", at, Settings{}).ID, Tombstone(Key{IndicatorKey: "802"}, "r", at, Settings{}).ID)
+	assert.NotEqual(t, Tombstone(Retirement{Key: Key{ID: 802}, Reason: "r", At: at}, Settings{}).ID,
+		Tombstone(Retirement{Key: Key{IndicatorKey: "802"}, Reason: "r", At: at}, Settings{}).ID)
 	require.NotContains(t, byKey.Fields, "tags")
+}
+
+// TestTombstoneRetiresTheValue: with the indicator's value, the tombstone
+// also reaches the ES|QL lookup index, whose transform keys on
+// threatq.indicator_value and reads only documents that have one.
+func TestTombstoneRetiresTheValue(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	ind := mustMap(t, `{"id":336,"value":"198.51.100.7","type":{"name":"IP Address"}}`, Settings{})
+	assert.Equal(t, "198.51.100.7", ind.Value)
+	ts := Tombstone(Retirement{Key: ind.Key, Value: ind.Value, Reason: ReasonNotInCollection, At: at}, Settings{})
+	assert.Equal(t, object{
+		"id":                    int64(336),
+		"indicator_value":       "198.51.100.7",
+		"ioc_expired_at":        "2026-03-01T12:00:00.000Z",
+		"ioc_expiration_reason": ReasonNotInCollection,
+	}, ts.Fields["threatq"])
+	assert.Equal(t, "198.51.100.7", ts.Value)
+	assert.Nil(t, field(t, ts, "threat.indicator"), "still no value a rule could match")
+	assert.Equal(t, Tombstone(Retirement{Key: ind.Key, Reason: "r", At: at}, Settings{}).ID, ts.ID, "the id does not depend on the value")
+	assert.Empty(t, mustMap(t, `{"id":1}`, Settings{}).Value)
 }
 
 // TestTombstoneFieldsAreFresh: events are changed in place by processors.
 func TestTombstoneFieldsAreFresh(t *testing.T) {
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	a := Tombstone(Key{ID: 1}, "r", at, Settings{Tags: []string{"x"}})
+	a := Tombstone(Retirement{Key: Key{ID: 1}, Reason: "r", At: at}, Settings{Tags: []string{"x"}})
 	a.Fields["threatq"].(object)["id"] = int64(2)
 	a.Fields["tags"].([]string)[0] = "y"
-	b := Tombstone(Key{ID: 1}, "r", at, Settings{Tags: []string{"x"}})
+	b := Tombstone(Retirement{Key: Key{ID: 1}, Reason: "r", At: at}, Settings{Tags: []string{"x"}})
 	assert.Equal(t, int64(1), b.Fields["threatq"].(object)["id"])
 	assert.Equal(t, []string{"x"}, b.Fields["tags"])
 }
@@ -74,5 +95,5 @@ func TestRepublishID(t *testing.T) {
 	id := RepublishID(ev.ID, at)
 	assert.Equal(t, "336-1605398402000-republished-1772366400000", id)
 	assert.NotEqual(t, id, RepublishID(ev.ID, at.Add(time.Millisecond)))
-	assert.NotEqual(t, id, Tombstone(ev.Key, "r", at, Settings{}).ID)
+	assert.NotEqual(t, id, Tombstone(Retirement{Key: ev.Key, Reason: "r", At: at}, Settings{}).ID)
 }
