@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/threatqbeat/threatqbeat/deploy/packaging"
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 )
 
 // TestPackageDebInstallsWhatTheUnitUses installs the .deb into a throwaway

@@ -15,8 +15,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/version"
 
 	"github.com/threatqbeat/threatqbeat/include"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
 )
 
 // expectedAssets are the bodies setup sends to a 9.4.0 cluster (and export

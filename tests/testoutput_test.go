@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 )
 
 // TestTestOutputChecksElasticsearch runs `threatqbeat test output`, the

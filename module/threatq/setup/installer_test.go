@@ -14,7 +14,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/config"
 	"github.com/elastic/elastic-agent-libs/logp"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 )
 
 // connect returns libbeat's Elasticsearch connection to the double, as

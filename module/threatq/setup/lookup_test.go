@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 )
 
 func lookupOptions() Options {

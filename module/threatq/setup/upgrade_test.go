@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 )
 
 // upgradeClock is "now" in the upgrade tests: nine days after t0, so
