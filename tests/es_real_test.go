@@ -88,13 +88,13 @@ func TestRealElasticsearch(t *testing.T) {
 	realUpgrade(t, es, b, a, nsOld, lookupOn)
 
 	out := b.run(t, true, "setup", "-e")
-	want := slices.Clone(estest.SecondSetup)
+	want := estest.SecondSetup.Requests()
 	want[3] = "GET /_data_stream/" + dataStream
 	if serverless {
 		want = append(want[:1], want[2:]...)
 	}
 	if lookupOn {
-		want = append(want, estest.LookupSecondSetup...)
+		want = append(want, estest.LookupSecondSetup.Requests()...)
 	}
 	if diff := cmp.Diff(want, es.requests()); diff != "" {
 		t.Fatalf("a second setup must only read (-want +got):\n%s\n%s", diff, out)
@@ -309,11 +309,11 @@ func realUpgrade(t *testing.T, es *realES, b *beatCmd, a *setup.Assets, nsOld st
 	out := b.run(t, true, "setup", "--transforms", "-e")
 	// The pipeline and the destination template are current already: the
 	// upgrade without their PUTs, then (with the lookup index) its reads.
-	upgrade := slices.DeleteFunc(slices.Clone(estest.TransformUpgrade), func(r string) bool {
+	upgrade := slices.DeleteFunc(estest.TransformUpgrade.Requests(), func(r string) bool {
 		return strings.HasPrefix(r, "PUT /_ingest/pipeline/") || strings.HasPrefix(r, "PUT /_index_template/")
 	})
 	if lookupOn {
-		upgrade = append(upgrade, estest.LookupSecondSetup...)
+		upgrade = append(upgrade, estest.LookupSecondSetup.Requests()...)
 	}
 	if diff := cmp.Diff(upgrade, es.requests()); diff != "" {
 		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)

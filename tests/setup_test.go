@@ -45,7 +45,7 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 
 	out := b.run(t, true, "setup", "-e")
 	reqs := es.Requests()
-	if diff := cmp.Diff(estest.FirstSetup, estest.Summary(reqs)); diff != "" {
+	if diff := cmp.Diff(estest.FirstSetup.Requests(), estest.Summary(reqs)); diff != "" {
 		t.Fatalf("setup requests (-want +got):\n%s\n%s", diff, out)
 	}
 	a := expectedAssets(t)
@@ -121,7 +121,7 @@ func TestSetupInstallsEverythingThenChangesNothing(t *testing.T) {
 
 	es.Reset()
 	out = b.run(t, true, "setup", "-e")
-	if diff := cmp.Diff(estest.SecondSetup, estest.Summary(es.Requests())); diff != "" {
+	if diff := cmp.Diff(estest.SecondSetup.Requests(), estest.Summary(es.Requests())); diff != "" {
 		t.Fatalf("second setup must only read (-want +got):\n%s\n%s", diff, out)
 	}
 	if !strings.Contains(out, "Index template logs-ti_threatq.threat: up to date") {
@@ -134,11 +134,11 @@ func TestSetupFlagsSelectSteps(t *testing.T) {
 		flags []string
 		want  []string
 	}{
-		{[]string{"--transforms"}, estest.FirstSetup[8:]},
-		{[]string{"--pipelines"}, estest.FirstSetup[:2]},
-		{[]string{"--index-management"}, estest.FirstSetup[2:8]},
-		{[]string{"--index-management", "--transforms"}, estest.FirstSetup[2:]},
-		{[]string{"--lookup-index"}, estest.LookupFirstSetup},
+		{[]string{"--transforms"}, estest.FirstSetup.Requests()[8:]},
+		{[]string{"--pipelines"}, estest.FirstSetup.Requests()[:2]},
+		{[]string{"--index-management"}, estest.FirstSetup.Requests()[2:8]},
+		{[]string{"--index-management", "--transforms"}, estest.FirstSetup.Requests()[2:]},
+		{[]string{"--lookup-index"}, estest.LookupFirstSetup.Requests()},
 	} {
 		t.Run(strings.Join(tc.flags, " "), func(t *testing.T) {
 			es := estest.New(estest.Options{})
@@ -219,7 +219,7 @@ func TestSetupUpgradesTheTransform(t *testing.T) {
 	b := newBeat(t, onlyES(es.URL))
 
 	out := b.run(t, true, "setup", "--transforms", "-e")
-	want := estest.TransformUpgrade
+	want := estest.TransformUpgrade.Requests()
 	reqs := es.Requests()
 	if diff := cmp.Diff(want, estest.Summary(reqs)); diff != "" {
 		t.Fatalf("upgrade requests (-want +got):\n%s\n%s", diff, out)
@@ -290,7 +290,7 @@ func TestSetupFromTheCommandLineWithAPIKey(t *testing.T) {
 		"-E", `output.elasticsearch.hosts=["`+es.URL+`"]`,
 		"-E", "output.elasticsearch.api_key=setup-id:setup-key")
 	reqs := es.Requests()
-	if diff := cmp.Diff(estest.FirstSetup, estest.Summary(reqs)); diff != "" {
+	if diff := cmp.Diff(estest.FirstSetup.Requests(), estest.Summary(reqs)); diff != "" {
 		t.Fatalf("setup requests (-want +got):\n%s\n%s", diff, out)
 	}
 	want := "ApiKey " + base64.StdEncoding.EncodeToString([]byte("setup-id:setup-key"))

@@ -47,6 +47,11 @@
 // Latest (latest.go) computes what the latest transform keeps from source
 // documents, as Elasticsearch's latest function does. Only a real cluster
 // (the ES_URL tests) proves everything else.
+//
+// The request sequences setup sends in the situations tests share (a first
+// setup, a second one, upgrades) are golden files under testdata/sequences,
+// read through Sequence; `go test ./internal/estest -update` rewrites them.
+// The package is internal: only threatqbeat's own tests use it.
 package estest
 
 import (

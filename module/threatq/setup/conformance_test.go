@@ -149,7 +149,7 @@ func TestSetupRequestsConformToTheSpecification(t *testing.T) {
 		es.SeedDocument(Destination(inst.Assets().TransformVersion), "x", Body{"data_stream": Body{"namespace": "default"}, "@timestamp": "2026-01-01T00:00:00Z"})
 		es.Reset()
 		require.NoError(t, inst.Setup(Steps{LookupIndex: true}))
-		require.Equal(t, estest.LookupUpgrade, estest.Summary(es.Requests()))
+		require.Equal(t, estest.LookupUpgrade.Requests(), estest.Summary(es.Requests()))
 		check(t, es)
 	})
 	t.Run("data stream lifecycle update", func(t *testing.T) {

@@ -42,7 +42,7 @@ func TestSetupThenSetupAgain(t *testing.T) {
 	inst, lines := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, inst.Setup(All()))
 	reqs := es.Requests()
-	require.Equal(t, estest.FirstSetup, estest.Summary(reqs))
+	require.Equal(t, estest.FirstSetup.Requests(), estest.Summary(reqs))
 
 	a := inst.Assets()
 	wantBodies := map[string]any{
@@ -72,7 +72,7 @@ func TestSetupThenSetupAgain(t *testing.T) {
 	es.Reset()
 	again, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, again.Setup(All()))
-	require.Equal(t, estest.SecondSetup, estest.Summary(es.Requests()), "a second setup must only read")
+	require.Equal(t, estest.SecondSetup.Requests(), estest.Summary(es.Requests()), "a second setup must only read")
 }
 
 func TestSetupUpgradesTransform(t *testing.T) {
@@ -93,7 +93,7 @@ func TestSetupUpgradesTransform(t *testing.T) {
 	inst, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
 	reqs := es.Requests()
-	require.Equal(t, estest.TransformUpgrade, estest.Summary(reqs))
+	require.Equal(t, estest.TransformUpgrade.Requests(), estest.Summary(reqs))
 
 	// The new destination is created without the alias; one atomic request
 	// moves the alias and deletes the old destination.
@@ -116,7 +116,7 @@ func TestSetupUpgradesTransform(t *testing.T) {
 	es.Reset()
 	again, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, again.Setup(Steps{Transforms: true}))
-	require.Equal(t, estest.SecondSetup[4:], estest.Summary(es.Requests()))
+	require.Equal(t, estest.SecondSetup.Requests()[4:], estest.Summary(es.Requests()))
 }
 
 // TestSetupOnADefaultCluster: on a cluster with the built-in logs-*-*
@@ -196,9 +196,9 @@ func TestSetupSteps(t *testing.T) {
 		steps Steps
 		want  []string
 	}{
-		{"pipelines", Steps{Pipelines: true}, estest.FirstSetup[:2]},
-		{"index-management", Steps{IndexManagement: true}, estest.FirstSetup[2:8]},
-		{"transforms", Steps{Transforms: true}, estest.FirstSetup[8:]},
+		{"pipelines", Steps{Pipelines: true}, estest.FirstSetup.Requests()[:2]},
+		{"index-management", Steps{IndexManagement: true}, estest.FirstSetup.Requests()[2:8]},
+		{"transforms", Steps{Transforms: true}, estest.FirstSetup.Requests()[8:]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			es := estest.New(estest.Options{})
@@ -218,7 +218,7 @@ func TestSetupStartsAStoppedTransform(t *testing.T) {
 	es.SeedTransform(TransformID, inst.Assets().Transform, "stopped")
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
-	require.Equal(t, append(estest.SecondSetup[4:], "POST /_transform/logs-ti_threatq.latest_ioc/_start"), estest.Summary(es.Requests()))
+	require.Equal(t, append(estest.SecondSetup.Requests()[4:], "POST /_transform/logs-ti_threatq.latest_ioc/_start"), estest.Summary(es.Requests()))
 	require.Equal(t, "started", es.TransformState(TransformID))
 }
 
@@ -236,8 +236,8 @@ func TestSetupRecreatesALostDestination(t *testing.T) {
 	resp.Body.Close()
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
-	want := append([]string{}, estest.SecondSetup[4:8]...)
-	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-2", "PUT /logs-ti_threatq_latest.dest_threat-2", estest.SecondSetup[8])
+	want := append([]string{}, estest.SecondSetup.Requests()[4:8]...)
+	want = append(want, "HEAD /logs-ti_threatq_latest.dest_threat-2", "PUT /logs-ti_threatq_latest.dest_threat-2", estest.SecondSetup.Requests()[8])
 	require.Equal(t, want, estest.Summary(es.Requests()))
 	require.Equal(t, []string{Alias}, es.Aliases(Destination("2")))
 
@@ -313,9 +313,10 @@ func TestSetupPointsTheAliasAtTheDestinationAlone(t *testing.T) {
 			inst, _ := newInstaller(t, es, DefaultOptions())
 			require.NoError(t, inst.Setup(Steps{Transforms: true}))
 			reqs := es.Requests()
-			want := append([]string{}, estest.FirstSetup[8:13]...)
+			first := estest.FirstSetup.Requests()
+			want := append([]string{}, first[8:13]...)
 			want = append(want, tc.want...)
-			want = append(want, estest.FirstSetup[len(estest.FirstSetup)-2:]...)
+			want = append(want, first[len(first)-2:]...)
 			require.Equal(t, want, estest.Summary(reqs))
 			if create, ok := estest.Find(reqs, http.MethodPut, "/"+Destination("2")); ok {
 				var body Body
@@ -342,11 +343,11 @@ func TestSetupUpdatesChangedAssets(t *testing.T) {
 	es.Reset()
 	changed, _ := newInstaller(t, es, o)
 	require.NoError(t, changed.Setup(All()))
-	want := append([]string{}, estest.SecondSetup[:3]...)
+	want := append([]string{}, estest.SecondSetup.Requests()[:3]...)
 	want = append(want, "PUT /_index_template/logs-ti_threatq.threat")
-	want = append(want, estest.SecondSetup[3:6]...)
+	want = append(want, estest.SecondSetup.Requests()[3:6]...)
 	want = append(want, "PUT /_index_template/logs-ti_threatq_latest.dest_threat")
-	want = append(want, estest.SecondSetup[6:]...)
+	want = append(want, estest.SecondSetup.Requests()[6:]...)
 	require.Equal(t, want, estest.Summary(es.Requests()), "only the templates changed (the index settings apply to the destination too)")
 
 	// Overwrite writes a current policy and template again.

@@ -3,7 +3,6 @@ package setup
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"testing"
 	"time"
 
@@ -28,7 +27,7 @@ func TestSetupInstallsTheLookupIndex(t *testing.T) {
 	inst, lines := newInstaller(t, es, lookupOptions())
 	require.NoError(t, inst.Setup(All()))
 	reqs := es.Requests()
-	require.Equal(t, append(slices.Clone(estest.FirstSetup), estest.LookupFirstSetup...), estest.Summary(reqs))
+	require.Equal(t, append(estest.FirstSetup.Requests(), estest.LookupFirstSetup.Requests()...), estest.Summary(reqs))
 	l := inst.Assets().Lookup
 	for path, want := range map[string]Body{
 		"/_ingest/pipeline/" + LookupPipelineID:                       l.Pipeline,
@@ -51,7 +50,7 @@ func TestSetupInstallsTheLookupIndex(t *testing.T) {
 	es.Reset()
 	again, _ := newInstaller(t, es, lookupOptions())
 	require.NoError(t, again.Setup(All()))
-	require.Equal(t, append(slices.Clone(estest.SecondSetup), estest.LookupSecondSetup...), estest.Summary(es.Requests()))
+	require.Equal(t, append(estest.SecondSetup.Requests(), estest.LookupSecondSetup.Requests()...), estest.Summary(es.Requests()))
 }
 
 // TestLookupIndexStepSelection: --transforms installs the lookup index
@@ -64,7 +63,7 @@ func TestLookupIndexStepSelection(t *testing.T) {
 	require.Empty(t, es.TransformState(LookupTransformID))
 	es.Reset()
 	require.NoError(t, inst.Setup(Steps{LookupIndex: true}))
-	require.Equal(t, estest.LookupFirstSetup, estest.Summary(es.Requests()))
+	require.Equal(t, estest.LookupFirstSetup.Requests(), estest.Summary(es.Requests()))
 }
 
 // TestLookupIndexHoldsTheActiveIndicatorsByValue: the lookup index holds
@@ -134,7 +133,7 @@ func TestLookupIndexUpgrade(t *testing.T) {
 
 	again, lines := newInstaller(t, es, lookupOptions())
 	require.NoError(t, again.Setup(Steps{LookupIndex: true}))
-	require.Equal(t, estest.LookupUpgrade, estest.Summary(es.Requests()))
+	require.Equal(t, estest.LookupUpgrade.Requests(), estest.Summary(es.Requests()))
 	var names []string
 	for _, d := range es.Documents(LookupIndex) {
 		names = append(names, lookupBody(d, "threat", "indicator", "name").(string))

@@ -99,7 +99,7 @@ func TestUpgradeKeepsIndicatorsOlderThanTheSourceRetention(t *testing.T) {
 
 	inst, lines := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, inst.Setup(Steps{Transforms: true}))
-	want := slices.Clone(estest.TransformUpgrade)
+	want := estest.TransformUpgrade.Requests()
 	i := slices.Index(want, "POST /_reindex?refresh=true&wait_for_completion=true")
 	want = slices.Insert(want, i, want[i]) // two namespaces: two reindexes
 	require.Equal(t, want, estest.Summary(es.Requests()))
@@ -124,7 +124,7 @@ func TestUpgradeKeepsIndicatorsOlderThanTheSourceRetention(t *testing.T) {
 	es.Reset()
 	again, _ := newInstaller(t, es, DefaultOptions())
 	require.NoError(t, again.Setup(Steps{Transforms: true}))
-	require.Equal(t, estest.SecondSetup[4:], estest.Summary(es.Requests()))
+	require.Equal(t, estest.SecondSetup.Requests()[4:], estest.Summary(es.Requests()))
 }
 
 // TestRestoreFailureStopsTheUpgrade: a copy Elasticsearch refuses stops
