@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -58,12 +59,14 @@ var Trees = []File{
 }
 
 // treeFiles lists the regular files below root/tree.Source as files of the
-// archive under tree.Name, in lexical order.
+// archive under tree.Name, in lexical order. Go files are left out: they
+// are the checks of the tree's files (the docs package's tests), not part
+// of what is shipped.
 func treeFiles(root string, tree File) ([]File, error) {
 	var out []File
 	base := filepath.Join(root, tree.Source)
 	err := filepath.WalkDir(base, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".go") {
 			return err
 		}
 		rel, err := filepath.Rel(base, path)
