@@ -1,4 +1,4 @@
-package integration
+package cmd_test
 
 import (
 	"bytes"
@@ -147,7 +147,7 @@ func loadAgentSpec(data []byte) (agentSpec, error) {
 // TestAgentSpecLoads checks threatqbeat.spec.yml with the agent's loader
 // and the arguments Elastic's own beat specs pass.
 func TestAgentSpecLoads(t *testing.T) {
-	raw, err := os.ReadFile("../../threatqbeat.spec.yml")
+	raw, err := os.ReadFile("../threatqbeat.spec.yml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package integration
+package cmd_test
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ import (
 
 // kibanaDir holds the saved objects in libbeat's layout:
 // <type>/<id>.json, one object per file.
-const kibanaDir = "../../_meta/kibana/7"
+const kibanaDir = "../_meta/kibana/7"
 
 // healthDashboardID is the ingestion-health dashboard.
 const healthDashboardID = "ti_threatq-threatqbeat-ingestion-health"

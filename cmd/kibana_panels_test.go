@@ -1,4 +1,4 @@
-package integration
+package cmd_test
 
 import (
 	"fmt"

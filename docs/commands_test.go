@@ -1,4 +1,4 @@
-package integration
+package docs_test
 
 import (
 	"bufio"
@@ -14,12 +14,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // docCommandTests maps every threatqbeat command that README.md and
-// docs/*.md show in a shell block to the end-to-end test that runs it (in
-// its body or in a helper it calls). The
+// docs/*.md show in a shell block to the end-to-end test of
+// tests/integration that runs it (in its body or in a helper it calls). The
 // key is the command's signature (see commandSignature). TestDocsCommandsAreTested
 // fails when a page shows a command missing here, and when the test named
 // here does not exist or does not pass the command's words and flags to the
@@ -67,11 +66,11 @@ func shellFence(line string) bool {
 // README.md and docs/*.md (pages not written yet are simply absent).
 func docCommands(t *testing.T) []docCommand {
 	t.Helper()
-	files, err := filepath.Glob("../../docs/*.md")
+	files, err := filepath.Glob("*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	files = append([]string{"../../README.md"}, files...)
+	files = append([]string{"../README.md"}, files...)
 	var out []docCommand
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -189,11 +188,15 @@ func commandSignature(cmd string) (sig string, checked []string) {
 	return strings.Join(append([]string{"threatqbeat"}, checked...), " "), checked
 }
 
+// integrationTests is the package of the end-to-end tests, which run the
+// binary.
+const integrationTests = "../tests/integration"
+
 // testLiterals returns the string literals in the body of every Test
-// function of this package, by function name.
+// function of the end-to-end tests, by function name.
 func testLiterals(t *testing.T) map[string][]string {
 	t.Helper()
-	files, err := filepath.Glob("*_test.go")
+	files, err := filepath.Glob(filepath.Join(integrationTests, "*_test.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +284,7 @@ func TestDocsCommandsAreTested(t *testing.T) {
 	for sig, test := range docCommandTests {
 		got, ok := lits[test]
 		if !ok {
-			t.Errorf("docCommandTests: %q names %s, which does not exist in tests/", sig, test)
+			t.Errorf("docCommandTests: %q names %s, which does not exist in %s", sig, test, integrationTests)
 			continue
 		}
 		if again, _ := commandSignature(sig); again != sig {
@@ -344,49 +347,5 @@ func TestDocsCommandExtraction(t *testing.T) {
 		"p.md:15 threatqbeat export dashboard --id x",
 	}; !slices.Equal(reported, want) {
 		t.Errorf("untested commands reported: %q, want %q", reported, want)
-	}
-}
-
-// readmeConfig returns the YAML block of README.md that configures
-// threatqbeat and the Elasticsearch output.
-func readmeConfig(t *testing.T) string {
-	t.Helper()
-	data, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, block := range strings.Split(string(data), "```yaml")[1:] {
-		block, _, _ = strings.Cut(block, "```")
-		if strings.Contains(block, "threatqbeat:") && strings.Contains(block, "output.elasticsearch:") {
-			var lines []string
-			for _, l := range strings.Split(strings.Trim(block, "\n"), "\n") {
-				lines = append(lines, strings.TrimPrefix(l, "   "))
-			}
-			return strings.Join(lines, "\n") + "\n"
-		}
-	}
-	t.Fatal("README.md has no YAML block with threatqbeat: and output.elasticsearch:")
-	return ""
-}
-
-// TestDocsConfigPassesTestConfig runs `threatqbeat test config` on the
-// configuration README.md shows, and checks that the command refuses a
-// broken one.
-func TestDocsConfigPassesTestConfig(t *testing.T) {
-	cfg := readmeConfig(t)
-	b := newBeat(t, cfg)
-	cmd := b.command(timeout(t, time.Minute), "test", "config")
-	cmd.Env = append(os.Environ(), "THREATQ_CLIENT_SECRET=s3cret", "ES_API_KEY=id:key")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "Config OK") {
-		t.Fatalf("test config on the README configuration: %v\n%s\n%s", err, out, cfg)
-	}
-
-	broken := newBeat(t, strings.Replace(cfg, "ioc_expiration_duration: 90d", "ioc_expiration_duration: 90s", 1))
-	cmd = broken.command(timeout(t, time.Minute), "test", "config")
-	cmd.Env = append(os.Environ(), "THREATQ_CLIENT_SECRET=s3cret", "ES_API_KEY=id:key")
-	out, err = cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "threatqbeat.ioc_expiration_duration") {
-		t.Fatalf("test config accepted an invalid ioc_expiration_duration or did not name it: %v\n%s", err, out)
 	}
 }

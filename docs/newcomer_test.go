@@ -1,4 +1,4 @@
-package integration
+package docs_test
 
 import (
 	"os"
@@ -32,12 +32,12 @@ func shellLines(page string) []string {
 // one build cache instead of compiling libbeat twice; and the README says
 // what the first build costs.
 func TestDocsBuildCommandsShareOneBuildCache(t *testing.T) {
-	pages, err := filepath.Glob("../../docs/*.md")
+	pages, err := filepath.Glob("*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	builds := 0
-	for _, p := range append([]string{"../../README.md"}, pages...) {
+	for _, p := range append([]string{"../README.md"}, pages...) {
 		for _, line := range shellLines(readFile(t, p)) {
 			if !strings.Contains(line, "go build") && !strings.Contains(line, "go run . ") && !strings.HasSuffix(line, "go run .") {
 				continue
@@ -51,13 +51,13 @@ func TestDocsBuildCommandsShareOneBuildCache(t *testing.T) {
 	if builds == 0 {
 		t.Fatal("README.md shows no build command")
 	}
-	if mage := readFile(t, "../../magefile.go"); !strings.Contains(mage, `var buildEnv = map[string]string{"CGO_ENABLED": "0"}`) {
+	if mage := readFile(t, "../magefile.go"); !strings.Contains(mage, `var buildEnv = map[string]string{"CGO_ENABLED": "0"}`) {
 		t.Error("magefile.go no longer builds without cgo: change the documented commands with it")
 	}
-	if main := readFile(t, "main_test.go"); !strings.Contains(main, `"CGO_ENABLED=0"`) {
+	if main := readFile(t, filepath.Join(integrationTests, "main_test.go")); !strings.Contains(main, `"CGO_ENABLED=0"`) {
 		t.Error("TestMain no longer builds without cgo")
 	}
-	readme := readFile(t, "../../README.md")
+	readme := readFile(t, "../README.md")
 	if !regexp.MustCompile(`the first build takes \d+ to \d+ minutes and [\d.]+ GB of memory`).MatchString(readme) ||
 		!strings.Contains(readme, "2-core machine") {
 		t.Error("README.md does not state the first build's time and memory on a 2-core machine")
@@ -67,7 +67,7 @@ func TestDocsBuildCommandsShareOneBuildCache(t *testing.T) {
 // TestDocsReadmeChecksThreatQFirst: the README's steps against ThreatQ run
 // `test threatq` before any other check.
 func TestDocsReadmeChecksThreatQFirst(t *testing.T) {
-	readme := readFile(t, "../../README.md")
+	readme := readFile(t, "../README.md")
 	start := strings.Index(readme, "## Running against ThreatQ")
 	end := strings.Index(readme, "## Production install")
 	if start < 0 || end < start {
@@ -90,7 +90,7 @@ func TestDocsReadmeChecksThreatQFirst(t *testing.T) {
 // them there (TestPackageDebInstallsWhatTheUnitUses imports them from the
 // installed package), and the archive install steps copy them.
 func TestDocsDashboardsPathIsOneTruth(t *testing.T) {
-	for _, p := range []string{"../../README.md", "../../docs/configuration.md", "../../docs/service.md"} {
+	for _, p := range []string{"../README.md", "configuration.md", "service.md"} {
 		page := readFile(t, p)
 		for _, want := range []string{"<path.home>/kibana", "/usr/share/threatqbeat/kibana"} {
 			if !strings.Contains(page, want) {
@@ -102,7 +102,7 @@ func TestDocsDashboardsPathIsOneTruth(t *testing.T) {
 		}
 	}
 	copied := false
-	for _, line := range shellLines(readFile(t, "../../docs/service.md")) {
+	for _, line := range shellLines(readFile(t, "service.md")) {
 		copied = copied || (strings.Contains(line, " kibana ") && strings.HasSuffix(line, " /usr/share/threatqbeat/"))
 	}
 	if !copied {
@@ -115,7 +115,16 @@ func TestDocsDashboardsPathIsOneTruth(t *testing.T) {
 	if !found {
 		t.Errorf("the archive does not hold _meta/kibana as kibana/: %v", packaging.Trees)
 	}
-	if _, err := os.Stat("../../_meta/kibana/7"); err != nil {
+	if _, err := os.Stat("../_meta/kibana/7"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -118,16 +119,16 @@ func checkImported(t *testing.T, kb *kibanaDouble) {
 	for _, o := range kb.imports {
 		imported[fmt.Sprint(o["type"], "/", o["id"])] = o
 	}
-	ours := loadSavedObjects(t)
+	ours := savedObjectKeys(t)
 	for key := range imported {
-		if ours[key] == nil {
+		if !ours[key] {
 			t.Errorf("setup imported %s, which is not one of _meta/kibana's saved objects", key)
 		}
 	}
 	for key := range ours {
 		o := imported[key]
 		if o == nil {
-			t.Errorf("%s was not imported; imported: %v", key, mapsKeys(imported))
+			t.Errorf("%s was not imported; imported: %v", key, slices.Sorted(maps.Keys(imported)))
 			continue
 		}
 		attrs, _ := o["attributes"].(map[string]any)
@@ -160,7 +161,7 @@ func checkImported(t *testing.T, kb *kibanaDouble) {
 		}
 	}
 	if imported["dashboard/"+threat.FeedDashboardID] == nil || imported["dashboard/"+healthDashboardID] == nil {
-		t.Errorf("dashboards missing from the import: %v", mapsKeys(imported))
+		t.Errorf("dashboards missing from the import: %v", slices.Sorted(maps.Keys(imported)))
 	}
 }
 

@@ -82,7 +82,7 @@ func TestPackageDebInstallsWhatTheUnitUses(t *testing.T) {
 	for _, o := range kb.imports {
 		imported[fmt.Sprint(o["type"], "/", o["id"])] = true
 	}
-	for key := range loadSavedObjects(t) {
+	for key := range savedObjectKeys(t) {
 		if !imported[key] {
 			t.Errorf("%s was not imported from %s/kibana", key, packaging.HomeDir)
 		}
