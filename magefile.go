@@ -68,6 +68,9 @@ func Check() error {
 	if err := sh.RunV("go", "vet", "./..."); err != nil {
 		return err
 	}
+	if err := sh.RunV("go", "vet", "-tags", "integration", "./..."); err != nil {
+		return err
+	}
 	return checkGenerated()
 }
 
@@ -96,10 +99,14 @@ func checkGenerated() error {
 	return nil
 }
 
-// Test runs every test (the README's test command).
+// Test runs every test: the README's test command, then the end-to-end
+// tests of tests/integration (build tag integration).
 func Test() error {
 	mg.Deps(Check)
-	return sh.RunV("go", "test", "./...")
+	if err := sh.RunV("go", "test", "./..."); err != nil {
+		return err
+	}
+	return sh.RunV("go", "test", "-tags", "integration", "./tests/integration/...")
 }
 
 // Demo runs the demo against the built-in simulator.

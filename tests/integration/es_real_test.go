@@ -1,3 +1,5 @@
+//go:build integration
+
 package integration
 
 import (
@@ -23,7 +25,7 @@ import (
 // is set, and are skipped otherwise:
 //
 //	ES_URL=https://localhost:9200 ES_USERNAME=elastic ES_PASSWORD=... \
-//	  go test ./tests/ -run TestRealElasticsearch -v -timeout 20m
+//	  go test -tags integration ./tests/integration/ -run TestRealElasticsearch -v -timeout 20m
 //
 // ES_API_KEY (id:key, or the encoded form) replaces the user and password;
 // ES_SSL_VERIFICATION=none accepts a self-signed certificate. The beat
