@@ -15,8 +15,10 @@ const (
 
 // Fault is a misbehaviour the server shows on the next Times requests to
 // Endpoint. A fault with Status or Body replaces the whole answer (the
-// request is not authenticated or validated); one with only Delay,
-// RepeatCursor or DropFields changes a normal answer.
+// request is not authenticated or validated); one with only Hold, Delay,
+// RepeatCursor or DropFields changes a normal answer; one with none of
+// them answers normally, so queued first it lets Times requests through
+// before the next fault applies.
 type Fault struct {
 	// Endpoint is EndpointToken or EndpointPage (the default).
 	Endpoint string
@@ -36,8 +38,14 @@ type Fault struct {
 	// ContentType of Body; when empty it is guessed: application/json for a
 	// body starting with '{' or '[', text/html for '<', text/plain otherwise.
 	ContentType string
-	// Delay holds the answer back this long (it ends early when the client
-	// cancels the request or the server closes; then nothing is written).
+	// Hold holds the answer back until the channel is closed, so that a
+	// test decides when a request is answered (a sync that cannot finish
+	// before the test acted). Like Delay, it ends early when the client
+	// cancels the request or the server closes; then nothing is written.
+	Hold <-chan struct{}
+	// Delay holds the answer back this long, after Hold (it ends early when
+	// the client cancels the request or the server closes; then nothing is
+	// written).
 	Delay time.Duration
 	// RepeatCursor answers normally but with nextCursorMark equal to the
 	// cursorMark sent: a looping cursor.
@@ -122,8 +130,12 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, endpoint, co
 	return s.runFault(w, r, f)
 }
 
-// runFault delays and, for a Status or Body fault, writes the answer.
+// runFault holds, delays and, for a Status or Body fault, writes the
+// answer.
 func (s *Server) runFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
+	if f.Hold != nil && !s.hold(r.Context(), f.Hold) {
+		return true
+	}
 	if f.Delay > 0 && !s.wait(r.Context(), f.Delay) {
 		return true
 	}

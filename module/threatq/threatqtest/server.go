@@ -237,3 +237,16 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
+
+// hold waits until release is closed; it reports false when the request
+// or the server ended first.
+func (s *Server) hold(ctx context.Context, release <-chan struct{}) bool {
+	select {
+	case <-release:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.done:
+		return false
+	}
+}
