@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	gproto "google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 	"gopkg.in/yaml.v3"
@@ -313,15 +314,36 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// waitFor polls cond every 50 ms until it holds or d passes.
+// waitFor waits until cond holds, checking it every 50 ms, and fails the
+// test with the tail of logs when d passes first. cond runs on another
+// goroutine: it must not call t.
 func waitFor(t *testing.T, d time.Duration, what string, cond func() bool, logs fmt.Stringer) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s\nlogs (tail):\n%s", d, what, tailString(logs.String(), 6000))
+	if !assert.Eventually(t, cond, d, 50*time.Millisecond, "waiting for %s", what) {
+		t.Fatalf("timed out after %s waiting for %s\nlogs (tail):\n%s", d, what, tailString(logs.String(), 6000))
+	}
+}
+
+// poll runs cond on the test's goroutine (so it may call t) right away and
+// then every tick until it returns nil, and fails the test with cond's last
+// error when d passes first. It is for conditions that cost a request to
+// another system, such as a real Elasticsearch.
+func poll(t *testing.T, d, tick time.Duration, what string, cond func() error) {
+	t.Helper()
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+	for {
+		err := cond()
+		if err == nil {
+			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-deadline.C:
+			t.Fatalf("%s: not within %s: %v", what, d, err)
+		case <-ticker.C:
+		}
 	}
 }
 

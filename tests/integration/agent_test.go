@@ -217,10 +217,17 @@ func TestAgentUnitLifecycle(t *testing.T) {
 			r.agent.stop(unit)
 			waitFor(t, 90*time.Second, "unit reported STOPPED and removed", func() bool { return !r.agent.present(unit) }, r.logs)
 			waitFor(t, 30*time.Second, "input stopped", func() bool { return strings.Contains(r.logs.String(), "ThreatQ input stopped") }, r.logs)
-			n := r.sim.Stats().PageRequests
-			time.Sleep(3 * time.Second) // three intervals
-			if m := r.sim.Stats().PageRequests; m != n {
-				t.Fatalf("%d ThreatQ requests after the unit was removed", m-n)
+			removed := func() int { st := r.sim.Stats(); return len(st.Cursors["c1"]) + len(st.Cursors["c2"]) }
+			n := removed()
+			// A witness input with the same 1 s interval: in the time it
+			// runs three more times, the removed input's workers, had they
+			// survived, would have run as often. Its first run fetches the
+			// page and asks once more for the end; every later run asks once.
+			r.sim.SetCollection("c3", threatqtest.Generate(10, 14, time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)))
+			r.agent.set(threatqUnit(t, "threatq-e2e-witness", "prod", r.stream("c3")))
+			waitFor(t, time.Minute, "three more runs of the witness input", func() bool { return len(r.sim.Stats().Cursors["c3"]) >= 2+3 }, r.logs)
+			if m := removed(); m != n {
+				t.Fatalf("%d ThreatQ requests for the removed unit's collections after it was removed", m-n)
 			}
 			r.running(t)
 		}},

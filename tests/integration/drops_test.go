@@ -48,8 +48,8 @@ func TestOutputDropIsNeverSilent(t *testing.T) {
 			b := newBeat(t, esConfig(sim.URL(), addr, "  interval: 1h")+"output.elasticsearch.bulk_max_size: 50\n"+
 				fmt.Sprintf("http.enabled: true\nhttp.host: %s\nhttp.port: %s\n", host, port))
 			cmd := b.command(timeout(t, 2*time.Minute), "run", "-e")
-			var logs strings.Builder
-			cmd.Stdout, cmd.Stderr = &logs, &logs
+			logs := &syncBuffer{}
+			cmd.Stdout, cmd.Stderr = logs, logs
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}

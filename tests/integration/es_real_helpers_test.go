@@ -196,9 +196,8 @@ func withFields(raw json.RawMessage, fields map[string]any) json.RawMessage {
 // labels.is_ioc_transform_source "false".
 func waitForDestination(t *testing.T, es *realES, ns string, check func(map[string][]map[string]any) error) {
 	t.Helper()
-	deadline := time.Now().Add(6 * time.Minute) // sync delay 120s, frequency 30s
-	var last error
-	for time.Now().Before(deadline) {
+	// The transform's sync delay is 120 s and its frequency 30 s.
+	poll(t, 6*time.Minute, 5*time.Second, "transform destination", func() error {
 		es.do(t, http.MethodPost, "/_transform/"+setup.TransformID+"/_schedule_now", nil)
 		es.do(t, http.MethodPost, "/"+setup.Alias+"/_refresh", nil)
 		res := es.must(t, http.MethodPost, "/"+setup.Alias+"/_search", map[string]any{
@@ -207,28 +206,21 @@ func waitForDestination(t *testing.T, es *realES, ns string, check func(map[stri
 		})
 		docs := map[string][]map[string]any{}
 		hits, _ := field(res, "hits.hits").([]any)
-		last = nil
 		for _, h := range hits {
 			src, _ := h.(map[string]any)["_source"].(map[string]any)
 			v := fmt.Sprint(field(src, "threatq.indicator_value"))
 			docs[v] = append(docs[v], src)
-			if l := field(src, "labels.is_ioc_transform_source"); l != "false" && last == nil {
-				last = fmt.Errorf("destination document of %s has labels.is_ioc_transform_source %v", v, l)
+			if l := field(src, "labels.is_ioc_transform_source"); l != "false" {
+				return fmt.Errorf("destination document of %s has labels.is_ioc_transform_source %v", v, l)
 			}
 		}
 		for v, d := range docs {
-			if len(d) != 1 && last == nil {
-				last = fmt.Errorf("indicator %s has %d documents in the destination", v, len(d))
+			if len(d) != 1 {
+				return fmt.Errorf("indicator %s has %d documents in the destination", v, len(d))
 			}
 		}
-		if last == nil {
-			if last = check(docs); last == nil {
-				return
-			}
-		}
-		time.Sleep(5 * time.Second)
-	}
-	t.Fatalf("transform destination: %v", last)
+		return check(docs)
+	})
 }
 
 // realLookupJoin waits until the lookup index holds the indicator value
@@ -251,9 +243,7 @@ func realLookupJoin(t *testing.T, es *realES, ns, active string) {
 	}
 	query := "FROM " + events + " | EVAL " + setup.LookupJoinKey + " = TO_STRING(source.ip) | LOOKUP JOIN " + setup.LookupIndex +
 		" ON " + setup.LookupJoinKey + " | KEEP source.ip, threat.indicator.type, threatq.id | SORT source.ip"
-	deadline := time.Now().Add(6 * time.Minute)
-	var last string
-	for time.Now().Before(deadline) {
+	poll(t, 6*time.Minute, 5*time.Second, "LOOKUP JOIN on "+setup.LookupIndex, func() error {
 		es.do(t, http.MethodPost, "/_transform/"+setup.LookupTransformID+"/_schedule_now", nil)
 		es.do(t, http.MethodPost, "/"+setup.LookupIndex+"/_refresh", nil)
 		status, res := es.do(t, http.MethodPost, "/_query", map[string]any{"query": query})
@@ -267,10 +257,8 @@ func realLookupJoin(t *testing.T, es *realES, ns, active string) {
 			got[fmt.Sprint(row[0])] = row[1:]
 		}
 		if len(got) == 2 && fmt.Sprint(got[active][0]) == "ipv4-addr" && got["192.0.2.77"][0] == nil {
-			return
+			return nil
 		}
-		last = fmt.Sprint(res["values"])
-		time.Sleep(5 * time.Second)
-	}
-	t.Fatalf("LOOKUP JOIN on %s never matched %s: last rows %s", setup.LookupIndex, active, last)
+		return fmt.Errorf("never matched %s: last rows %v", active, res["values"])
+	})
 }

@@ -3,6 +3,7 @@
 package integration
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -91,20 +92,39 @@ func TestElasticsearchDownThenBack(t *testing.T) {
 	sim.SetCollection("col-es", threatqtest.Generate(3000, 22, genStart))
 	addr := freeAddr(t) // nothing listens here yet
 
-	cfg := esConfig(sim.URL(), addr, "  run_once: true") + "queue.mem.events: 400\nqueue.mem.flush.min_events: 100\noutput.elasticsearch.bulk_max_size: 100\n"
+	statsAddr := freeAddr(t)
+	host, port, _ := strings.Cut(statsAddr, ":")
+	cfg := esConfig(sim.URL(), addr, "  run_once: true") + "queue.mem.events: 400\nqueue.mem.flush.min_events: 100\noutput.elasticsearch.bulk_max_size: 100\n" +
+		fmt.Sprintf("http.enabled: true\nhttp.host: %s\nhttp.port: %s\n", host, port)
 	b := newBeat(t, cfg)
 	cmd := b.command(timeout(t, 3*time.Minute), "run", "-e")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Let the beat fill its queue against the dead output.
-	deadline := time.Now().Add(20 * time.Second)
-	for len(sim.Stats().Cursors["col-es"]) < 3 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(time.Second)
+	// Let the beat fill its queue against the dead output...
+	waitFor(t, time.Minute, "a full queue", func() bool {
+		var st struct {
+			Libbeat struct {
+				Pipeline struct {
+					Queue struct {
+						Filled struct {
+							Events float64 `json:"events"`
+						} `json:"filled"`
+					} `json:"queue"`
+				} `json:"pipeline"`
+			} `json:"libbeat"`
+		}
+		s := get("http://" + statsAddr + "/stats")
+		return s != "" && json.Unmarshal([]byte(s), &st) == nil && st.Libbeat.Pipeline.Queue.Filled.Events >= 400
+	}, logs)
+	// ...then let the output try to connect twice more (libbeat's backoff,
+	// 100 to 500 ms here): a beat that did not pause would go on fetching
+	// meanwhile.
+	const attempt = "Attempting to reconnect"
+	attempts := strings.Count(logs.String(), attempt)
+	waitFor(t, time.Minute, "two more connection attempts of the output", func() bool { return strings.Count(logs.String(), attempt) >= attempts+2 }, logs)
 	pages := len(sim.Stats().Cursors["col-es"])
 	cursorFile := filepath.Join(b.home, "data", "threatq", "cursor-col-es.json")
 	if fileExists(cursorFile) {
@@ -138,15 +158,12 @@ func TestSIGTERMWithUnackedEventsWaitsThenExits(t *testing.T) {
 	sim.SetCollection("col-es", threatqtest.Generate(300, 23, genStart))
 	b := newBeat(t, esConfig(sim.URL(), freeAddr(t), "  shutdown_timeout: 2s"))
 	cmd := b.command(timeout(t, time.Minute), "run", "-e")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for len(sim.Stats().Cursors["col-es"]) < 4 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitFor(t, 45*time.Second, "the whole collection fetched", func() bool { return len(sim.Stats().Cursors["col-es"]) >= 4 }, logs)
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

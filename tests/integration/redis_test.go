@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
@@ -51,13 +54,7 @@ func startRedis(t *testing.T, port int, dir string) *redisServer {
 	}
 	r := &redisServer{t: t, port: port, dir: dir, cmd: cmd}
 	t.Cleanup(r.stop)
-	deadline := time.Now().Add(10 * time.Second)
-	for r.cli("PING") != "PONG" {
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not start")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	require.Eventually(t, func() bool { return r.cli("PING") == "PONG" }, 30*time.Second, 20*time.Millisecond, "redis-server did not start")
 	return r
 }
 
@@ -136,27 +133,33 @@ func TestRedisRestartMidSyncLosesNothing(t *testing.T) {
 	sim := threatqtest.New(threatqtest.Options{})
 	defer sim.Close()
 	sim.SetCollection("col-redis", threatqtest.Generate(3000, 13, genStart))
-	sim.InjectFault(threatqtest.Fault{Delay: 30 * time.Millisecond, Times: -1})
+	// Five pages are answered, the others wait until Redis is down, so that
+	// most of the sync happens while it is.
+	held := make(chan struct{})
+	sim.InjectFault(threatqtest.Fault{Times: 5})
+	sim.InjectFault(threatqtest.Fault{Hold: held, Times: -1})
 
 	b := newBeat(t, redisConfig(sim.URL(), r.port))
 	cmd := b.command(timeout(t, 3*time.Minute), "run", "-e")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for r.length("threatq") < 300 {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("no events reached redis\n%s", logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !assert.Eventually(t, func() bool { return r.length("threatq") >= 300 }, time.Minute, 10*time.Millisecond, "events in redis") {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("no events reached redis\n%s", logs.String())
 	}
+	const refused = "Failed to connect to"
+	failures := strings.Count(logs.String(), refused)
 	port := r.port
 	r.stop()
 	before := len(sim.Stats().Cursors["col-redis"])
-	time.Sleep(300 * time.Millisecond) // the beat keeps fetching while Redis is down
+	close(held)
+	// The beat keeps fetching while Redis is down, and its output fails to
+	// reach it before Redis comes back.
+	waitFor(t, time.Minute, "the output to find Redis down", func() bool { return strings.Count(logs.String(), refused) > failures }, logs)
 	r2 := startRedis(t, port, dir)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("run: %v\n%s", err, logs.String())

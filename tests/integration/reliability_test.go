@@ -5,6 +5,7 @@ package integration
 import (
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,37 +86,41 @@ func TestTLSVerification(t *testing.T) {
 
 // TestKillDuringSyncLosesNothing kills the beat with SIGKILL in the middle of
 // a sync and restarts it: every indicator arrives, and what is sent again is
-// exactly what came after the stored (acknowledged) cursor.
+// exactly what came after the stored (acknowledged) cursor. The simulator
+// answers the first ten pages and holds every later request; the kill comes
+// once the beat asks for the eleventh page and has stored the cursor of
+// everything before it, so it always lands mid-sync at a known point,
+// however fast or slow the machine.
 func TestKillDuringSyncLosesNothing(t *testing.T) {
-	const total, pageSize = 3000, 100
+	const total, pageSize, answered = 3000, 100, 10
 	sim := threatqtest.New(threatqtest.Options{})
 	defer sim.Close()
 	sim.SetCollection("col-e2e", threatqtest.Generate(total, 8, genStart))
-	sim.InjectFault(threatqtest.Fault{Delay: 40 * time.Millisecond, Times: -1}) // ~1.2 s for the whole sync
+	held := make(chan struct{})
+	defer close(held)
+	sim.InjectFault(threatqtest.Fault{Times: answered})       // answered normally
+	sim.InjectFault(threatqtest.Fault{Hold: held, Times: -1}) // until the kill ends the request
 
 	out := t.TempDir()
 	b := newBeat(t, fileOutputConfig(sim.URL(), out, "  page_size: 100\n  interval: 1h"))
 	cmd := b.command(timeout(t, 2*time.Minute), "run", "-e")
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	cursorFile := filepath.Join(b.home, "data", "threatq", "cursor-col-e2e.json")
-	deadline := time.Now().Add(30 * time.Second)
-	for !fileExists(cursorFile) {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatal("no cursor stored within 30 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond) // a few more pages in flight
+	waitFor(t, time.Minute, fmt.Sprintf("the request of page %d and the cursor of the pages before it stored", answered+1), func() bool {
+		marks := sim.Stats().Cursors["col-e2e"]
+		return len(marks) > answered && storedCursor(cursorFile) == marks[answered]
+	}, logs)
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
 	firstRun := len(readNDJSON(t, out))
 	if firstRun >= total {
-		t.Fatalf("the sync finished before the kill (%d events); slow the simulator down", firstRun)
+		t.Fatalf("the sync finished before the kill (%d events)", firstRun)
 	}
 	stored := readCursor(t, cursorFile)
 	requested := len(sim.Stats().Cursors["col-e2e"])
@@ -137,6 +142,7 @@ func TestKillDuringSyncLosesNothing(t *testing.T) {
 	for i, m := range marks[:requested] {
 		if m == stored {
 			acked = i * pageSize // pages before the stored cursor were acknowledged
+			break                // a held request retried after a timeout repeats its mark
 		}
 	}
 	if acked < 0 {
@@ -172,6 +178,19 @@ func readCursor(t *testing.T, path string) string {
 	var f struct{ Cursor string }
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatalf("cursor file %s: %v", path, err)
+	}
+	return f.Cursor
+}
+
+// storedCursor is the cursor in the file at path, "" while there is none.
+func storedCursor(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var f struct{ Cursor string }
+	if json.Unmarshal(b, &f) != nil {
+		return ""
 	}
 	return f.Cursor
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
@@ -79,22 +81,16 @@ func TestRunStopsOnSIGTERM(t *testing.T) {
 	out := t.TempDir()
 	b := newBeat(t, fileOutputConfig(sim.URL(), out, "  interval: 1h"))
 	cmd := b.command(timeout(t, time.Minute), "run", "-e")
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	cursor := filepath.Join(b.home, "data", "threatq", "cursor-col-e2e.json")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := os.Stat(cursor); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("no cursor after 30 s\n%s", logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !assert.Eventually(t, func() bool { return fileExists(cursor) }, 30*time.Second, 20*time.Millisecond, "a stored cursor") {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("no cursor after 30 s\n%s", logs.String())
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

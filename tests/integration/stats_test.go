@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
 
@@ -33,8 +35,7 @@ func TestStatsShowCollectionCounters(t *testing.T) {
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 
 	var counters map[string]any
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	require.Eventually(t, func() bool {
 		var doc struct {
 			ThreatQ struct {
 				Collections map[string]map[string]any `json:"collections"`
@@ -43,14 +44,11 @@ func TestStatsShowCollectionCounters(t *testing.T) {
 		if s := get("http://" + addr + "/stats"); s != "" && json.Unmarshal([]byte(s), &doc) == nil {
 			if c := doc.ThreatQ.Collections["col-e2e"]; num(c["indicators_acked"]) > 0 && num(c["cursor_stored_unix_ms"]) > 0 {
 				counters = c
-				break
+				return true
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if counters == nil {
-		t.Fatal("/stats never showed threatq.collections.col-e2e counters")
-	}
+		return false
+	}, 30*time.Second, 50*time.Millisecond, "/stats never showed threatq.collections.col-e2e counters")
 	for _, name := range []string{"pages_fetched", "indicators_fetched", "indicators_published", "indicators_acked",
 		"indicators_rejected", "run_errors", "api_retries", "collection_total", "runs", "last_run_duration_ms",
 		"last_success_unix_ms", "cursor_lag_pages", "cursor_lag_indicators", "cursor_stored_unix_ms"} {
