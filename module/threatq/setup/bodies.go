@@ -15,8 +15,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/logp"
 	"github.com/elastic/elastic-agent-libs/version"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/threat/ingest"
-	"github.com/threatqbeat/threatqbeat/module/threatq/threat/transform"
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 
 // RetentionDays is how long the source data stream keeps documents: the
@@ -96,15 +95,15 @@ func Build(opts Options, env Env, log *logp.Logger) (*Assets, error) {
 			return nil, err
 		}
 	}
-	if a.Pipeline, err = yamlBody("ingest/pipeline.yml", ingest.PipelineYAML()); err != nil {
+	if a.Pipeline, err = yamlBody("ingest/pipeline.yml", threat.PipelineYAML()); err != nil {
 		return nil, err
 	}
 	stamp(a.Pipeline)
-	if a.DestinationPipeline, err = yamlBody("transform/pipeline.yml", transform.DestinationPipelineYAML()); err != nil {
+	if a.DestinationPipeline, err = yamlBody("transform/pipeline.yml", threat.DestinationPipelineYAML()); err != nil {
 		return nil, err
 	}
 	stamp(a.DestinationPipeline)
-	if a.Transform, err = yamlBody("transform/latest.yml", transform.LatestYAML()); err != nil {
+	if a.Transform, err = yamlBody("transform/latest.yml", threat.LatestTransformYAML()); err != nil {
 		return nil, err
 	}
 	if a.TransformVersion, err = transformVersion(a.Transform); err != nil {

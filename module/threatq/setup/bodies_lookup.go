@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/threatqbeat/threatqbeat/module/threatq/threat/transform"
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 
 // LookupAssets are the bodies of the ES|QL lookup index: its pipeline,
@@ -35,11 +35,11 @@ type LookupAssets struct {
 func buildLookup(destination Body) (*LookupAssets, error) {
 	l := &LookupAssets{}
 	var err error
-	if l.Pipeline, err = yamlBody("transform/lookup_pipeline.yml", transform.LookupPipelineYAML()); err != nil {
+	if l.Pipeline, err = yamlBody("transform/lookup_pipeline.yml", threat.LookupPipelineYAML()); err != nil {
 		return nil, err
 	}
 	stamp(l.Pipeline)
-	if l.Transform, err = yamlBody("transform/lookup.yml", transform.LookupYAML()); err != nil {
+	if l.Transform, err = yamlBody("transform/lookup.yml", threat.LookupTransformYAML()); err != nil {
 		return nil, err
 	}
 	meta, _ := l.Transform["_meta"].(Body)

@@ -11,8 +11,8 @@
 // Build returns every request body from Options (read from threatqbeat.yml
 // by OptionsFromConfig) and Env (fields.yml, versions) without talking to
 // Elasticsearch, so `threatqbeat export` and the golden tests need no
-// cluster. The pipeline and transform come from the YAML files embedded by
-// module/threatq/threat/ingest and module/threatq/threat/transform; the
+// cluster. The pipelines and transforms come from the YAML files the threat
+// dataset package embeds (module/threatq/threat/ingest and .../transform); the
 // template and the transform destination's mappings come from libbeat's
 // template generator and the beat's fields.yml, so they always agree.
 //
