@@ -27,7 +27,7 @@ func (w *worker) publishPage(page *threatq.Page) {
 		events = events[:0]
 	}
 	for i, raw := range page.Indicators {
-		e, err := threat.MapValidJSON(raw, w.settings, created) // the client checked the page
+		e, err := threat.Map(raw, w.settings, created)
 		if err != nil {
 			w.stats.rejected.Inc()
 			w.log.Warnw("skipping element that is not a ThreatQ indicator", "collection", w.collection,

@@ -94,10 +94,3 @@ type Event struct {
 func (e Event) ActiveAt(t time.Time) bool {
 	return e.ExpiredAt.IsZero() || e.ExpiredAt.After(t)
 }
-
-// MapValidJSON is Map.
-//
-// Deprecated: Map decodes and checks an indicator in one pass; use it.
-func MapValidJSON(raw []byte, s Settings, created time.Time) (Event, error) {
-	return Map(raw, s, created)
-}
