@@ -37,7 +37,12 @@ func TestSecretsNeverLeak(t *testing.T) {
 	sim := threatqtest.New(threatqtest.Options{ClientID: "tq-client", ClientSecret: secret, TokenTTL: 2 * time.Second})
 	defer sim.Close()
 	sim.SetCollection("col-e2e", threatqtest.Generate(1500, 31, genStart))
-	sim.InjectFault(threatqtest.Fault{Delay: 60 * time.Millisecond, Times: -1})
+	// Six pages are answered; the others wait until the test has read
+	// /stats and revoked the tokens, so that the run always sees a 401 and
+	// always serves /stats, however fast it would otherwise finish.
+	held := make(chan struct{})
+	sim.InjectFault(threatqtest.Fault{Delay: 60 * time.Millisecond, Times: 6})
+	sim.InjectFault(threatqtest.Fault{Hold: held, Delay: 60 * time.Millisecond, Times: -1})
 
 	statsAddr := freeAddr(t)
 	host, port, _ := strings.Cut(statsAddr, ":")
@@ -63,8 +68,8 @@ http.port: %s
 `, userURL, tokenURL, secret, out, host, port)
 	b := newBeat(t, cfg)
 	cmd := b.command(timeout(t, 2*time.Minute), "run", "-e")
-	var stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	stderr := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +94,10 @@ poll:
 			if !revoked && len(sim.Stats().Cursors["col-e2e"]) > 5 {
 				sim.RevokeTokens() // a 401 mid-run: the beat fetches a new token
 				revoked = true
+			}
+			if revoked && len(stats) > 0 && held != nil {
+				close(held)
+				held = nil
 			}
 		}
 	}
