@@ -11,6 +11,12 @@
 //
 //	go test -tags integration ./tests/integration/...
 //
+// They wait on conditions, never on sleeps: waitFor and poll check a
+// condition until a generous deadline, and the simulator's Hold fault keeps
+// page requests waiting until the test has seen what it needs (a stored
+// cursor, a read of /stats), so a loaded machine makes a test slower, not
+// red.
+//
 // TestRealElasticsearch also runs against a real cluster when ES_URL is set
 // (see es_real_test.go). Checks that need no binary live beside what they
 // check: the dashboards and the Agent spec in cmd, the reference
