@@ -7,13 +7,16 @@ import (
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/processors"
+
+	"github.com/threatqbeat/threatqbeat/config"
 )
 
 // runCollection syncs one collection every interval until ctx ends. A
 // collection that cannot start (corrupt cursor) stays idle and reports
 // degraded health instead of stopping the beat, so the other collections go
 // on and no restart loop follows.
-func (r *Runner) runCollection(ctx context.Context, id string) error {
+func (r *Runner) runCollection(ctx context.Context, col config.Collection) error {
+	id := col.ID
 	log := r.log.With("collection", id)
 	stats := newCollectionStats(r.opts.Metrics, id)
 	r.mu.Lock()
@@ -51,7 +54,7 @@ func (r *Runner) runCollection(ctx context.Context, id string) error {
 	if err == nil {
 		var client beat.Client
 		if client, err = r.pipeline.ConnectWith(cc); err == nil {
-			return r.loop(ctx, id, cursor, client, tr, stats, sink)
+			return r.loop(ctx, col, cursor, client, tr, stats, sink)
 		}
 		_ = processors.Close(cc.Processing.Processor)
 	}
@@ -61,7 +64,8 @@ func (r *Runner) runCollection(ctx context.Context, id string) error {
 }
 
 // loop runs the syncs of one collection through its pipeline client.
-func (r *Runner) loop(ctx context.Context, id, cursor string, client beat.Client, tr *tracker, stats *collectionStats, sink *dropSink) error {
+func (r *Runner) loop(ctx context.Context, col config.Collection, cursor string, client beat.Client, tr *tracker, stats *collectionStats, sink *dropSink) error {
+	id := col.ID
 	log := r.log.With("collection", id)
 	// Close from another goroutine so a Publish blocked on a full queue is
 	// released when the beat stops. Close waits up to shutdown_timeout for
@@ -78,7 +82,7 @@ func (r *Runner) loop(ctx context.Context, id, cursor string, client beat.Client
 	defer func() { close(finished); <-closed }()
 
 	w := &worker{
-		collection: id, api: r.api, pub: client, tracker: tr, settings: r.settings(),
+		collection: id, api: r.api, pub: client, tracker: tr, settings: r.cfg.Settings(col),
 		log: log, now: r.opts.Now, progress: r.opts.Progress, stats: stats, cursor: cursor,
 	}
 	for {

@@ -9,6 +9,7 @@ import (
 	"github.com/elastic/elastic-agent-libs/monitoring"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq"
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 
 // collectionStats are the per-collection counters, registered in libbeat's
@@ -32,6 +33,11 @@ type collectionStats struct {
 
 	fullPassPublished *monitoring.Int // indicators published by the last full pass
 	fullPassTotal     *monitoring.Int // ThreatQ's total at the end of that pass
+
+	// filtered counts the indicators a curation option kept from being
+	// published, and filteredBy per option (filtered.<option>).
+	filtered   *monitoring.Uint
+	filteredBy map[threat.Filter]*monitoring.Uint
 
 	// apiErrors counts failed ThreatQ requests by kind (api_errors.<kind>).
 	apiErrors map[string]*monitoring.Uint
@@ -85,6 +91,13 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 
 		apiErrors:    map[string]*monitoring.Uint{},
 		cursorStored: monitoring.NewInt(reg, "cursor_stored_unix_ms"),
+
+		filtered:   monitoring.NewUint(reg, "indicators_filtered"),
+		filteredBy: map[threat.Filter]*monitoring.Uint{},
+	}
+	filteredReg := reg.NewRegistry("filtered")
+	for _, f := range filters {
+		s.filteredBy[f] = monitoring.NewUint(filteredReg, string(f))
 	}
 	errReg := reg.NewRegistry("api_errors")
 	for _, k := range apiErrorKinds {
@@ -99,13 +112,29 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 	return s
 }
 
-// Counts are a collection's indicator counters.
+// filters are the curation options counted under filtered.
+var filters = [...]threat.Filter{threat.FilterExcludeTypes, threat.FilterTypes, threat.FilterMinScore, threat.FilterMaxTLP}
+
+// Counts are a collection's indicator counters. Published and Acked count
+// events: indicators and tombstones.
 type Counts struct {
 	Fetched, Published, Rejected, Acked, Dropped uint64
+	// Filtered are the indicators a curation option kept from being
+	// published.
+	Filtered uint64
 }
 
 func (s *collectionStats) counts() Counts {
-	return Counts{Fetched: s.fetched.Get(), Published: s.published.Get(), Rejected: s.rejected.Get(), Acked: s.acked.Get(), Dropped: s.dropped.Get()}
+	return Counts{Fetched: s.fetched.Get(), Published: s.published.Get(), Rejected: s.rejected.Get(), Acked: s.acked.Get(), Dropped: s.dropped.Get(),
+		Filtered: s.filtered.Get()}
+}
+
+// filter counts an indicator that f kept from being published.
+func (s *collectionStats) filter(f threat.Filter) {
+	s.filtered.Inc()
+	if c := s.filteredBy[f]; c != nil {
+		c.Inc()
+	}
 }
 
 // retried counts a ThreatQ request that failed and is tried again

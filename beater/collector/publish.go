@@ -34,6 +34,10 @@ func (w *worker) publishPage(page *threatq.Page) {
 				"cursor", page.Cursor, "position", page.Position(i), "error", err)
 			continue
 		}
+		if e.Filtered != "" {
+			w.stats.filter(e.Filtered)
+			continue
+		}
 		w.tracker.addID(mark, e.ID)
 		events = append(events, beat.Event{
 			Timestamp: e.Timestamp,

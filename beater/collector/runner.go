@@ -13,7 +13,6 @@ import (
 
 	"github.com/threatqbeat/threatqbeat/config"
 	"github.com/threatqbeat/threatqbeat/module/threatq"
-	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
 
 // Runner syncs the collections of one configuration: the whole
@@ -229,23 +228,11 @@ func (r *Runner) run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = r.runCollection(ctx, col.ID)
+			errs[i] = r.runCollection(ctx, col)
 		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-// settings are the mapping options of every collection of the runner.
-func (r *Runner) settings() threat.Settings {
-	return threat.Settings{
-		Namespace:             r.cfg.DataStream.Namespace,
-		Expiration:            r.cfg.Expiration(),
-		PreserveOriginalEvent: r.cfg.PreserveOriginalEvent,
-		Tags:                  r.cfg.Tags,
-		URL:                   threatq.RedactURL(r.cfg.URL), // no user information in threat.indicator.reference
-		ReferencePath:         r.cfg.ReferencePath,
-	}
 }
 
 // clientConfig is the pipeline client configuration of one collection.

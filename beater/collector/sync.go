@@ -37,7 +37,7 @@ type worker struct {
 func (w *worker) run(ctx context.Context) error {
 	start := w.now()
 	fullPass := w.cursor == "" || w.cursor == threatq.StartCursor
-	published := w.stats.published.Get()
+	published, filtered := w.stats.published.Get(), w.stats.filtered.Get()
 	walk := w.api.Walk(w.collection, w.cursor)
 	walk.OnRetry = w.stats.retried // called from the prefetching goroutine
 	pages := prefetch(ctx, walk)
@@ -87,7 +87,7 @@ func (w *worker) run(ctx context.Context) error {
 	p.Elapsed, p.Done = w.now().Sub(start), true
 	w.report(p)
 	if fullPass && !totalInvalid {
-		w.reconcile(int64(w.stats.published.Get()-published), p.Total)
+		w.reconcile(int64(w.stats.published.Get()-published), int64(w.stats.filtered.Get()-filtered), p.Total)
 	}
 	return nil
 }
@@ -103,17 +103,18 @@ func (w *worker) rejectElements(page *threatq.Page) {
 	w.stats.fetched.Add(uint64(len(page.Rejected)))
 }
 
-// reconcile compares what a full pass published with the collection size
-// ThreatQ reported, logs it and exposes it in the metrics.
-func (w *worker) reconcile(published, total int64) {
+// reconcile compares what a full pass published, and what the curation
+// options kept from being published, with the collection size ThreatQ
+// reported, logs it and exposes it in the metrics.
+func (w *worker) reconcile(published, filtered, total int64) {
 	w.stats.fullPassPublished.Set(published)
 	w.stats.fullPassTotal.Set(total)
-	if published == total {
-		w.log.Infow("full pass reconciled: every indicator of the collection was published", "published", published, "total", total)
+	if published+filtered == total {
+		w.log.Infow("full pass reconciled: every indicator of the collection was published or filtered", "published", published, "filtered", filtered, "total", total)
 		return
 	}
-	w.log.Warnw("full pass published a different number of indicators than ThreatQ reports for the collection (indicators updated during the pass, or rejected elements)",
-		"published", published, "total", total, "rejected", w.stats.rejected.Get())
+	w.log.Warnw("full pass published (or filtered) a different number of indicators than ThreatQ reports for the collection (indicators updated during the pass, or rejected elements)",
+		"published", published, "filtered", filtered, "total", total, "rejected", w.stats.rejected.Get())
 }
 
 func (w *worker) report(p Progress) {

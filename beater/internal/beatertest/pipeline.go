@@ -90,6 +90,13 @@ type Client struct {
 	closed bool
 }
 
+// Events returns the events published through the client, in order.
+func (c *Client) Events() []beat.Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]beat.Event(nil), c.events...)
+}
+
 // Config is the configuration the client was connected with.
 func (c *Client) Config() beat.ClientConfig { return c.cfg }
 
