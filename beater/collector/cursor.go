@@ -1,10 +1,12 @@
 package collector
 
 import (
+	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,7 +115,16 @@ func (s *CursorStore) Save(collection, cursor string) error {
 // writeFileAtomic writes data to a temporary file in dir with mode 0600,
 // syncs it and renames it to path, so a crash leaves the old or the new
 // content, never a torn file.
-func writeFileAtomic(dir, path string, data []byte) (err error) {
+func writeFileAtomic(dir, path string, data []byte) error {
+	return writeFileAtomicFunc(dir, path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileAtomicFunc is writeFileAtomic with the content written by fn,
+// buffered.
+func writeFileAtomicFunc(dir, path string, fn func(w io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return err
@@ -127,7 +138,11 @@ func writeFileAtomic(dir, path string, data []byte) (err error) {
 	if err = tmp.Chmod(0o600); err != nil {
 		return err
 	}
-	if _, err = tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err = fn(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {
