@@ -28,27 +28,31 @@ import (
 // acknowledgement: three listeners and the same sequencing as here.
 type tracker struct {
 	commit func(cursor string) // persists a cursor; called in order
+	// onComplete, when set, is handed the completed pages, in order and
+	// before their cursor is committed (see completeWith).
+	onComplete func(done []*pageMark)
 	onAck  func(n int)         // told how many events were acknowledged
 	// onAcked, when set, is told the document ids of every acknowledgement
 	// (see reportIDs).
 	onAcked func(ids []string)
 
 	mu      sync.Mutex
-	pending []*pageMark // begun, not yet committed, in publish order
+	pending []*pageMark // begun, not yet completed, in publish order
+	done    []*pageMark // completed, not yet persisted, in order
 	seq     uint64      // sequence number of the last begun page
 	acked   int64
 	idle    chan struct{} // closed while nothing is pending
 	isIdle  bool
 
-	commitMu  sync.Mutex
-	committed uint64 // sequence number of the last persisted page
-	stopped   bool   // see stop
+	commitMu sync.Mutex
+	stopped  bool // see stop
 }
 
 // pageMark travels as the private data of every event of one page.
 type pageMark struct {
 	seq       uint64
-	cursor    string   // the cursor to store once the page is done
+	cursor    string   // the cursor to store once the page is done; "" for none
+	changes   []change // to the record of active indicators, once the page is done
 	remaining int      // events published and not yet acknowledged
 	sealed    bool     // all events of the page were handed to the pipeline
 	ids       []string // document ids of the events, with reportIDs
@@ -61,12 +65,17 @@ func newTracker(commit func(cursor string), onAck func(n int)) *tracker {
 	return &tracker{commit: commit, onAck: onAck, idle: idle, isIdle: true}
 }
 
+// completeWith hands fn every completed page, in order, before the cursor
+// of the last is committed. Call it before the first page.
+func (t *tracker) completeWith(fn func(done []*pageMark)) { t.onComplete = fn }
+
 // reportIDs makes the tracker keep the document id of every event until it
 // is acknowledged, and hand the ids of every acknowledgement to fn. Call it
 // before the first page.
 func (t *tracker) reportIDs(fn func(ids []string)) { t.onAcked = fn }
 
-// begin registers a page whose completion moves the cursor to cursor.
+// begin registers a page whose completion moves the cursor to cursor ("":
+// it moves no cursor, as the pages of a sweep).
 func (t *tracker) begin(cursor string) *pageMark {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -98,9 +107,9 @@ func (t *tracker) addID(m *pageMark, id string) {
 func (t *tracker) seal(m *pageMark) {
 	t.mu.Lock()
 	m.sealed = true
-	done := t.advanceLocked()
+	t.advanceLocked()
 	t.mu.Unlock()
-	t.persist(done)
+	t.persist()
 }
 
 // onACK is the pipeline's ACK callback (acker.EventPrivateReporter): the
@@ -123,7 +132,7 @@ func (t *tracker) onACK(_ int, privates []interface{}) {
 		}
 	}
 	t.acked += int64(n)
-	done := t.advanceLocked()
+	t.advanceLocked()
 	t.mu.Unlock()
 	if t.onAck != nil && n > 0 {
 		t.onAck(n)
@@ -131,37 +140,44 @@ func (t *tracker) onACK(_ int, privates []interface{}) {
 	if t.onAcked != nil && n > 0 {
 		t.onAcked(ids)
 	}
-	t.persist(done)
+	t.persist()
 }
 
-// advanceLocked drops the completed pages at the head of the queue and
-// returns the last of them (nil when none completed).
-func (t *tracker) advanceLocked() *pageMark {
-	var done *pageMark
+// advanceLocked moves the completed pages at the head of the queue to
+// done.
+func (t *tracker) advanceLocked() {
 	for len(t.pending) > 0 && t.pending[0].sealed && t.pending[0].remaining <= 0 {
-		done = t.pending[0]
+		t.done = append(t.done, t.pending[0])
 		t.pending[0] = nil
 		t.pending = t.pending[1:]
 	}
-	return done
 }
 
-// persist commits a completed page's cursor unless a later page was
-// committed already (seal and onACK race to get here).
-func (t *tracker) persist(done *pageMark) {
-	if done == nil {
-		return
-	}
+// persist hands the completed pages to onComplete and commits the cursor
+// of the last one that has one. seal and onACK race to get here: the
+// first takes every page completed so far, in order, and the other finds
+// none or later ones.
+func (t *tracker) persist() {
 	t.commitMu.Lock()
-	if done.seq > t.committed && !t.stopped {
-		t.committed = done.seq
-		t.commit(done.cursor)
+	defer t.commitMu.Unlock()
+	t.mu.Lock()
+	done := t.done
+	t.done = nil
+	t.mu.Unlock()
+	if len(done) > 0 && !t.stopped {
+		if t.onComplete != nil {
+			t.onComplete(done)
+		}
+		for i := len(done) - 1; i >= 0; i-- {
+			if done[i].cursor != "" {
+				t.commit(done[i].cursor)
+				break
+			}
+		}
 	}
-	t.commitMu.Unlock()
-
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.isIdle && len(t.pending) == 0 && t.seq == done.seq {
+	if !t.isIdle && len(t.pending) == 0 && len(t.done) == 0 {
 		close(t.idle)
 		t.isIdle = true
 	}

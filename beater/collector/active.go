@@ -13,7 +13,8 @@ import (
 // to scan. docs/benchmarks.md has the measured figures.
 //
 // An entry also carries a mark, which a sweep sets on the indicators it
-// sees (mark, unmarked, clearMarks).
+// sees (mark, unmarked, clearMarks). put marks too: an indicator recorded
+// while a sweep walks was just published from the collection.
 type activeSet struct {
 	ids   map[int64]valueRef  // indicators with a threatq.id: nearly all
 	keys  map[string]valueRef // indicators without one, by indicator_key
@@ -85,7 +86,7 @@ func (s *activeSet) bytes(r valueRef) []byte {
 	return s.arena[off : off+n : off+n]
 }
 
-// put records k with value, replacing what k had (and clearing its mark).
+// put records k with value, replacing what k had, and marks it.
 func (s *activeSet) put(k threat.Key, value string) {
 	if len(value) > maxRecordedValue {
 		value = ""
@@ -93,7 +94,7 @@ func (s *activeSet) put(k threat.Key, value string) {
 	old, ok := s.ref(k)
 	if ok {
 		if string(s.bytes(old)) == value {
-			s.setRef(k, old&^refMark)
+			s.setRef(k, old|refMark)
 			return
 		}
 		_, n := old.span()
@@ -101,7 +102,7 @@ func (s *activeSet) put(k threat.Key, value string) {
 	}
 	off := len(s.arena)
 	s.arena = append(s.arena, value...)
-	s.setRef(k, valueRef(off)<<refLenBits|valueRef(len(value)))
+	s.setRef(k, refMark|valueRef(off)<<refLenBits|valueRef(len(value)))
 	if s.dead > compactDeadBytes && s.dead > len(s.arena)-s.dead {
 		s.compact()
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
@@ -37,6 +38,9 @@ type record struct {
 	size                  int64  // valid bytes of the file
 	snap                  int64  // bytes up to the end of the snapshot
 	torn                  bool   // bytes after size are to be cut first
+	// sweptAt is when the last sweep of the collection completed, its
+	// tombstones acknowledged; zero when none did (or is recorded).
+	sweptAt time.Time
 }
 
 // ErrDamagedRecord reports a record file that cannot be read.
@@ -68,6 +72,7 @@ const (
 	opPutKey = 'K' // uvarint length, indicator_key, uvarint length, value
 	opDelID  = 'D' // varint id
 	opDelKey = 'E' // uvarint length, indicator_key
+	opSwept  = 'T' // varint Unix ms: the time a sweep completed
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -156,6 +161,13 @@ func (r *record) apply(b []byte) error {
 		b = b[1:]
 		var k threat.Key
 		switch op {
+		case opSwept:
+			ms, n := binary.Varint(b)
+			if n <= 0 {
+				return bad
+			}
+			r.sweptAt, b = time.UnixMilli(ms).UTC(), b[n:]
+			continue
 		case opPutID, opDelID:
 			id, n := binary.Varint(b)
 			if n <= 0 {
@@ -224,6 +236,12 @@ func (r *record) del(k threat.Key) {
 	}
 }
 
+// setSwept records that a sweep completed at t.
+func (r *record) setSwept(t time.Time) {
+	r.sweptAt = time.UnixMilli(t.UnixMilli()).UTC()
+	r.pending = binary.AppendVarint(append(r.pending, opSwept), t.UnixMilli())
+}
+
 // flush writes the pending changes: a journal frame, or a new snapshot when
 // there is no file yet, the journal outweighs the snapshot or the changes
 // are many. After it returned nil, the file holds the set.
@@ -286,6 +304,9 @@ func (r *record) snapshot() error {
 		size = int64(len(header))
 		var payload, frame []byte
 		var werr error
+		if !r.sweptAt.IsZero() {
+			payload = binary.AppendVarint(append(payload, opSwept), r.sweptAt.UnixMilli())
+		}
 		emit := func() {
 			if werr != nil || len(payload) == 0 {
 				return

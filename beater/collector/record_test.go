@@ -41,14 +41,15 @@ func TestActiveSetPutDeleteMarks(t *testing.T) {
 	require.False(t, s.del(threat.Key{ID: 2}))
 	require.Equal(t, map[string]string{"id:1": "198.51.100.8", "key:sha256-ab": "example.com"}, contents(s))
 
+	s.clearMarks()
 	s.mark(threat.Key{ID: 1})
 	s.mark(threat.Key{ID: 99}) // not recorded: nothing
 	require.Equal(t, []threat.Retirement{{Key: threat.Key{IndicatorKey: "sha256-ab"}, Value: "example.com"}}, s.unmarked())
 	s.clearMarks()
 	require.Len(t, s.unmarked(), 2)
-	s.mark(threat.Key{ID: 1})
 	s.put(threat.Key{ID: 1}, "198.51.100.8")
-	require.Len(t, s.unmarked(), 2, "put clears the mark")
+	s.put(threat.Key{IndicatorKey: "sha256-ab"}, "example.org")
+	require.Empty(t, s.unmarked(), "put marks")
 }
 
 func TestActiveSetCompactsItsArena(t *testing.T) {

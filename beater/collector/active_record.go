@@ -1,0 +1,105 @@
+package collector
+
+import (
+	"sync"
+	"time"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
+)
+
+// change is one change to the record of active indicators that a page
+// makes once the output acknowledged it (see tracker.completeWith).
+type change struct {
+	op    byte // opPutID (the key's kind does not matter here), opDelID or opSwept
+	key   threat.Key
+	value string
+	at    time.Time // of opSwept
+}
+
+func putChange(k threat.Key, value string) change { return change{op: opPutID, key: k, value: value} }
+func delChange(k threat.Key) change               { return change{op: opDelID, key: k} }
+func sweptChange(at time.Time) change             { return change{op: opSwept, at: at} }
+
+// activeRecord is a collection's record shared by its worker, which reads
+// it, and the acknowledgements, which change it: the worker asks which
+// indicators are active, a sweep marks those it sees, and every completed
+// page applies its changes and writes them to the file before its cursor
+// is stored.
+type activeRecord struct {
+	mu  sync.Mutex
+	rec *record
+}
+
+// apply applies the changes of completed pages and writes them.
+func (a *activeRecord) apply(done []*pageMark) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, m := range done {
+		for _, c := range m.changes {
+			switch c.op {
+			case opPutID:
+				a.rec.put(c.key, c.value)
+			case opDelID:
+				a.rec.del(c.key)
+			case opSwept:
+				a.rec.setSwept(c.at)
+			}
+		}
+		m.changes = nil
+	}
+	return a.rec.flush()
+}
+
+// flush writes the changes not yet in the file.
+func (a *activeRecord) flush() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rec.flush()
+}
+
+// has reports whether k is recorded active.
+func (a *activeRecord) has(k threat.Key) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rec.set.has(k)
+}
+
+// Len is the number of indicators recorded active.
+func (a *activeRecord) Len() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rec.set.Len()
+}
+
+// sweptAt is when the last sweep completed; zero when none did.
+func (a *activeRecord) sweptAt() time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rec.sweptAt
+}
+
+// beginSweep clears the marks: from now on, an indicator is marked when
+// the sweep sees it or it is recorded again.
+func (a *activeRecord) beginSweep() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.rec.set.clearMarks()
+}
+
+// see marks k and reports whether it is recorded.
+func (a *activeRecord) see(k threat.Key) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.rec.set.has(k) {
+		return false
+	}
+	a.rec.set.mark(k)
+	return true
+}
+
+// unseen are the recorded indicators not marked since beginSweep.
+func (a *activeRecord) unseen() []threat.Retirement {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.rec.set.unmarked()
+}
