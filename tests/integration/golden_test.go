@@ -75,7 +75,7 @@ type goldenProfile struct {
 // config.Config.Settings, which carries the lifecycle options. Until it
 // does, cases that set one are not run through the binary (the mapping
 // and config.Settings are tested in their packages).
-const lifecycleWired = false
+const lifecycleWired = true
 
 // goldenSettings is the subset of settings.json (module/threatq/threat's
 // helpers_test.go) a profile is made from.
