@@ -50,6 +50,10 @@ type Config struct {
 	// RunOnce makes the beat exit after one sync of every collection, once
 	// all its events are acknowledged.
 	RunOnce bool `config:"run_once"`
+	// SweepInterval is how often every collection is walked in full to
+	// retire the indicators that left it; 0 turns sweeping off.
+	SweepInterval time.Duration `config:"sweep_interval"`
+
 	// ShutdownTimeout bounds how long a stopping beat waits for outstanding
 	// acknowledgements before it exits.
 	ShutdownTimeout time.Duration `config:"shutdown_timeout"`
@@ -89,6 +93,10 @@ type Retry struct {
 	WaitMax     time.Duration `config:"wait_max"`
 }
 
+// MinSweepInterval is the shortest sweep_interval other than 0: a sweep
+// walks the whole collection.
+const MinSweepInterval = time.Minute
+
 // Limits of max_page_bytes.
 const (
 	minPageBytes = 64 << 10
@@ -111,6 +119,7 @@ func Default() Config {
 		ReferencePath:         "/indicators/{id}/details",
 		DataStream:            DataStream{Namespace: "default"},
 		ShutdownTimeout:       30 * time.Second,
+		SweepInterval:         24 * time.Hour,
 		Tracer:                Tracer{Filename: "threatq-trace", MaxSizeMB: 1, MaxBackups: 5},
 	}
 }
@@ -189,6 +198,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Tracer.MaxSizeMB < 1 || c.Tracer.MaxBackups > 100 {
 		add("threatqbeat.tracer.maxsize must be at least 1 (MB) and tracer.maxbackups at most 100")
+	}
+	if c.SweepInterval != 0 && c.SweepInterval < MinSweepInterval {
+		add("threatqbeat.sweep_interval must be 0 (no sweep) or at least %s, got %s", MinSweepInterval, c.SweepInterval)
 	}
 	if c.ShutdownTimeout < 0 {
 		add("threatqbeat.shutdown_timeout must not be negative")

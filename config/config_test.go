@@ -39,6 +39,15 @@ func TestDefaults(t *testing.T) {
 	require.False(t, c.PreserveOriginalEvent)
 	require.Nil(t, c.SSL)
 	require.False(t, c.Tracer.Enabled, "tracing is off by default")
+	require.Equal(t, 24*time.Hour, c.SweepInterval)
+}
+
+func TestSweepInterval(t *testing.T) {
+	for in, want := range map[string]time.Duration{"0": 0, "0s": 0, "1m": time.Minute, "6h": 6 * time.Hour} {
+		c, err := unpack(t, minimal+"sweep_interval: "+in+"\n")
+		require.NoError(t, err, in)
+		require.Equal(t, want, c.SweepInterval, in)
+	}
 }
 
 func TestMaxPageBytes(t *testing.T) {
@@ -96,6 +105,9 @@ func TestValidate(t *testing.T) {
 		{"page size", minimal + "page_size: 0", "page_size must be between 1 and 10000"},
 		{"page size large", minimal + "page_size: 20000", "page_size must be between 1 and 10000"},
 		{"interval", minimal + "interval: 10ms", "interval must be at least 1s"},
+		{"sweep interval short", minimal + "sweep_interval: 30s", "threatqbeat.sweep_interval must be 0 (no sweep) or at least 1m0s, got 30s"},
+		{"sweep interval negative", minimal + "sweep_interval: -24h", "threatqbeat.sweep_interval must be 0 (no sweep) or at least 1m0s, got -24h0m0s"},
+		{"sweep interval not a duration", minimal + "sweep_interval: daily", "sweep_interval"},
 		{"namespace", minimal + "data_stream.namespace: Prod-1", "data_stream.namespace"},
 		{"reference path", minimal + "reference_path: /indicators", "reference_path must contain {id}"},
 		{"retry", minimal + "retry.max_attempts: 0", "retry.max_attempts"},

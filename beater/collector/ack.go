@@ -31,7 +31,7 @@ type tracker struct {
 	// onComplete, when set, is handed the completed pages, in order and
 	// before their cursor is committed (see completeWith).
 	onComplete func(done []*pageMark)
-	onAck  func(n int)         // told how many events were acknowledged
+	onAck      func(n int) // told how many events were acknowledged
 	// onAcked, when set, is told the document ids of every acknowledgement
 	// (see reportIDs).
 	onAcked func(ids []string)

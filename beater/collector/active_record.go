@@ -1,8 +1,13 @@
 package collector
 
 import (
+	"errors"
 	"sync"
 	"time"
+
+	"github.com/elastic/elastic-agent-libs/logp"
+
+	"github.com/threatqbeat/threatqbeat/module/threatq"
 
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 )
@@ -28,6 +33,38 @@ func sweptChange(at time.Time) change             { return change{op: opSwept, a
 type activeRecord struct {
 	mu  sync.Mutex
 	rec *record
+}
+
+// openActive loads the record of active indicators of a collection whose
+// stored cursor is cursor. A new collection's record starts empty, swept
+// now: its first run publishes it in full. A collection synced before
+// without a record (or with a damaged one, which is set aside) gets an
+// empty record to be swept at the end of its next run, which publishes its
+// active indicators again and so records them. Nil when the file cannot be
+// read or written: the collection then runs without one (no tombstones).
+func (r *Runner) openActive(id, cursor string, log *logp.Logger) *activeRecord {
+	rec, found, err := r.store.openRecord(id)
+	switch {
+	case errors.Is(err, ErrDamagedRecord):
+		aside, aerr := rec.setAside()
+		if aerr != nil {
+			log.Errorw("the record of active indicators is damaged and cannot be set aside; the collection runs without one (nothing is retired)", "error", err, "set_aside_error", aerr)
+			return nil
+		}
+		log.Errorw("the record of active indicators is damaged; it was set aside and the next sweep rebuilds it", "error", err, "set_aside", aside)
+	case err != nil:
+		log.Errorw("cannot read the record of active indicators; the collection runs without one (nothing is retired)", "error", err)
+		return nil
+	case !found && (cursor == "" || cursor == threatq.StartCursor):
+		rec.setSwept(r.opts.Now())
+	case !found:
+		log.Infow("no record of active indicators yet: the next sweep records them, publishing the collection's active indicators again")
+	}
+	if err := rec.flush(); err != nil {
+		log.Errorw("cannot write the record of active indicators; the collection runs without one (nothing is retired)", "error", err)
+		return nil
+	}
+	return &activeRecord{rec: rec}
 }
 
 // apply applies the changes of completed pages and writes them.

@@ -37,6 +37,7 @@ func (r *Runner) runCollection(ctx context.Context, col config.Collection) error
 		log.Infow("resuming from stored cursor", "cursor", cursor)
 	}
 
+	active := r.openActive(id, cursor, log)
 	tr := newTracker(func(c string) {
 		if err := r.store.Save(id, c); err != nil {
 			log.Errorw("cannot store cursor; a restart will fetch these pages again", "error", err)
@@ -49,12 +50,20 @@ func (r *Runner) runCollection(ctx context.Context, col config.Collection) error
 		tr.reportIDs(func(ids []string) { r.opts.Drops.acked(sink, ids) })
 	}
 	stats.observe(tr)
+	if active != nil {
+		tr.completeWith(func(done []*pageMark) {
+			if err := active.apply(done); err != nil {
+				log.Errorw("cannot store the record of active indicators; it is written again with the next acknowledged page, and a sweep repairs what a restart loses", "error", err)
+			}
+		})
+		stats.active.Store(active)
+	}
 	defer tr.stop() // after the client closed: no cursor write once the collection stopped
 	cc, err := r.clientConfig(tr)
 	if err == nil {
 		var client beat.Client
 		if client, err = r.pipeline.ConnectWith(cc); err == nil {
-			return r.loop(ctx, col, cursor, client, tr, stats, sink)
+			return r.loop(ctx, col, cursor, client, tr, stats, sink, active)
 		}
 		_ = processors.Close(cc.Processing.Processor)
 	}
@@ -64,7 +73,7 @@ func (r *Runner) runCollection(ctx context.Context, col config.Collection) error
 }
 
 // loop runs the syncs of one collection through its pipeline client.
-func (r *Runner) loop(ctx context.Context, col config.Collection, cursor string, client beat.Client, tr *tracker, stats *collectionStats, sink *dropSink) error {
+func (r *Runner) loop(ctx context.Context, col config.Collection, cursor string, client beat.Client, tr *tracker, stats *collectionStats, sink *dropSink, active *activeRecord) error {
 	id := col.ID
 	log := r.log.With("collection", id)
 	// Close from another goroutine so a Publish blocked on a full queue is
@@ -84,18 +93,20 @@ func (r *Runner) loop(ctx context.Context, col config.Collection, cursor string,
 	w := &worker{
 		collection: id, api: r.api, pub: client, tracker: tr, settings: r.cfg.Settings(col),
 		log: log, now: r.opts.Now, progress: r.opts.Progress, stats: stats, cursor: cursor,
+		active: active, sweepInterval: r.cfg.SweepInterval,
 	}
 	for {
 		start := r.opts.Now()
 		stats.runs.Inc()
-		err := w.run(ctx)
+		runErr := w.run(ctx)
 		stats.runDurationMS.Set(r.opts.Now().Sub(start).Milliseconds())
+		err := errors.Join(runErr, w.sweepIfDue(ctx))
 		stopped := ctx.Err() != nil // stopped mid-run: no verdict on the run
 		// dropped: the events the output dropped since the last verdict.
 		var dropped uint64
 		if !stopped {
-			if err != nil {
-				log.Errorw("sync run failed; the stored cursor stays at the last acknowledged page", "error", err)
+			if runErr != nil {
+				log.Errorw("sync run failed; the stored cursor stays at the last acknowledged page", "error", runErr)
 			} else {
 				stats.lastSuccess.Set(r.opts.Now().UnixMilli())
 			}

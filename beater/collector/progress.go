@@ -17,8 +17,11 @@ type Progress struct {
 	// Incremental is a run that resumed from a stored cursor: it fetches
 	// what changed since, so Total is not what it works towards.
 	Incremental bool
-	Elapsed     time.Duration
-	Done        bool
+	// Sweep is a walk of the whole collection that retires the indicators
+	// no longer in it (see sweep_interval).
+	Sweep   bool
+	Elapsed time.Duration
+	Done    bool
 }
 
 // Rate is the indicators per second of the run so far.
@@ -30,6 +33,9 @@ func (p Progress) Rate() float64 {
 }
 
 func (p Progress) String() string {
+	if p.Sweep {
+		return fmt.Sprintf("collection %s: sweep: %s of %s indicators checked, %s/s", p.Collection, thousands(p.Fetched), thousands(p.Total), thousands(int64(p.Rate())))
+	}
 	if p.Incremental && p.Fetched == 0 {
 		// ThreatQ answered the stored cursor with an empty page, which
 		// the walk does not hand over: the collection's size is not known.

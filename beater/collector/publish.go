@@ -14,18 +14,14 @@ const publishChunk = 500
 
 // publishPage maps and publishes every indicator of a page, publishChunk
 // events at a time. Elements that are not indicators are counted and
-// logged, not published.
+// logged, not published. An indicator a curation option drops is not
+// published; if it is recorded active, a tombstone retires it. Once the
+// output acknowledged the page, the record holds the indicators it
+// published active and forgets those it published inactive or retired.
 func (w *worker) publishPage(page *threatq.Page) {
 	mark := w.tracker.begin(page.NextCursor)
 	created := w.now().UTC()
-	events := make([]beat.Event, 0, min(publishChunk, len(page.Indicators)))
-	published := 0
-	flush := func() {
-		w.pub.PublishAll(events)
-		published += len(events)
-		clear(events) // the pipeline copied them; drop the references
-		events = events[:0]
-	}
+	b := w.batch(mark)
 	for i, raw := range page.Indicators {
 		e, err := threat.Map(raw, w.settings, created)
 		if err != nil {
@@ -34,25 +30,70 @@ func (w *worker) publishPage(page *threatq.Page) {
 				"cursor", page.Cursor, "position", page.Position(i), "error", err)
 			continue
 		}
-		if e.Filtered != "" {
+		recorded := w.active != nil && w.active.has(e.Key)
+		switch {
+		case e.Filtered != "":
 			w.stats.filter(e.Filtered)
+			if recorded {
+				b.retire(threat.Retirement{Key: e.Key, Value: e.Value, Reason: e.Filtered.Reason(), At: created})
+			}
 			continue
+		case e.ActiveAt(created):
+			mark.changes = append(mark.changes, putChange(e.Key, e.Value))
+		default:
+			if recorded {
+				w.stats.retiredInactive.Inc()
+			}
+			mark.changes = append(mark.changes, delChange(e.Key))
 		}
-		w.tracker.addID(mark, e.ID)
-		events = append(events, beat.Event{
-			Timestamp: e.Timestamp,
-			Meta:      mapstr.M{"_id": e.ID},
-			Fields:    e.Fields,
-			Private:   mark,
-		})
-		if len(events) == publishChunk {
-			flush()
-		}
+		b.add(e, e.ID)
 	}
-	if len(events) > 0 {
-		flush()
-	}
+	b.flush()
 	w.stats.fetched.Add(uint64(len(page.Indicators)))
-	w.stats.published.Add(uint64(published))
 	w.tracker.seal(mark)
+}
+
+// batch hands events of one page to the pipeline publishChunk at a time.
+type batch struct {
+	w      *worker
+	mark   *pageMark
+	events []beat.Event
+}
+
+func (w *worker) batch(mark *pageMark) *batch {
+	return &batch{w: w, mark: mark, events: make([]beat.Event, 0, publishChunk)}
+}
+
+// add publishes e with document id id.
+func (b *batch) add(e threat.Event, id string) {
+	b.w.tracker.addID(b.mark, id)
+	b.events = append(b.events, beat.Event{
+		Timestamp: e.Timestamp,
+		Meta:      mapstr.M{"_id": id},
+		Fields:    e.Fields,
+		Private:   b.mark,
+	})
+	if len(b.events) == publishChunk {
+		b.flush()
+	}
+}
+
+// retire publishes the tombstone of r and forgets r.Key once it is
+// acknowledged.
+func (b *batch) retire(r threat.Retirement) {
+	e := threat.Tombstone(r, b.w.settings)
+	b.mark.changes = append(b.mark.changes, delChange(r.Key))
+	b.w.stats.tombstone(r.Reason)
+	b.add(e, e.ID)
+}
+
+// flush hands the events gathered to the pipeline.
+func (b *batch) flush() {
+	if len(b.events) == 0 {
+		return
+	}
+	b.w.pub.PublishAll(b.events)
+	b.w.stats.published.Add(uint64(len(b.events)))
+	clear(b.events) // the pipeline copied them; drop the references
+	b.events = b.events[:0]
 }

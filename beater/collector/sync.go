@@ -23,6 +23,13 @@ type worker struct {
 	now        func() time.Time
 	progress   func(Progress)
 	stats      *collectionStats
+	// active is the record of the collection's active indicators; nil:
+	// none is kept (no tombstones).
+	active *activeRecord
+	// sweepInterval is sweep_interval (0: no sweep); sweepRetryAt is the
+	// earliest time a failed sweep is tried again.
+	sweepInterval time.Duration
+	sweepRetryAt  time.Time
 
 	cursor string // where the next run starts: the last page fetched
 	// warning describes a problem of the last run that did not stop it
@@ -37,7 +44,7 @@ type worker struct {
 func (w *worker) run(ctx context.Context) error {
 	start := w.now()
 	fullPass := w.cursor == "" || w.cursor == threatq.StartCursor
-	published, filtered := w.stats.published.Get(), w.stats.filtered.Get()
+	published, filtered := w.indicatorsPublished(), w.stats.filtered.Get()
 	walk := w.api.Walk(w.collection, w.cursor)
 	walk.OnRetry = w.stats.retried // called from the prefetching goroutine
 	pages := prefetch(ctx, walk)
@@ -87,9 +94,15 @@ func (w *worker) run(ctx context.Context) error {
 	p.Elapsed, p.Done = w.now().Sub(start), true
 	w.report(p)
 	if fullPass && !totalInvalid {
-		w.reconcile(int64(w.stats.published.Get()-published), int64(w.stats.filtered.Get()-filtered), p.Total)
+		w.reconcile(int64(w.indicatorsPublished()-published), int64(w.stats.filtered.Get()-filtered), p.Total)
 	}
 	return nil
+}
+
+// indicatorsPublished are the events published that are indicators, not
+// tombstones.
+func (w *worker) indicatorsPublished() uint64 {
+	return w.stats.published.Get() - w.stats.tombstones.Get()
 }
 
 // rejectElements counts and logs the elements of a page that could not be
@@ -124,7 +137,11 @@ func (w *worker) report(p Progress) {
 		if !p.Incremental || p.Fetched > 0 {
 			fields = append(fields, "total", p.Total)
 		}
-		w.log.Infow(p.String()+": run complete", fields...)
+		done := ": run complete"
+		if p.Sweep {
+			done = ": walk complete"
+		}
+		w.log.Infow(p.String()+done, fields...)
 	} else {
 		w.log.Info(p.String())
 	}
