@@ -137,6 +137,11 @@ func (w *worker) sweepPage(page *threatq.Page, now time.Time, dropped map[threat
 			mark.changes = append(mark.changes, putChange(e.Key, e.Value))
 		case !active && recorded:
 			mark.changes = append(mark.changes, delChange(e.Key))
+			if !retiredByStatus(e) {
+				// Its expiry date passed: the document in the alias
+				// carries it and expires by itself.
+				continue
+			}
 			w.stats.retiredInactive.Inc()
 		default:
 			continue
@@ -146,4 +151,17 @@ func (w *worker) sweepPage(page *threatq.Page, now time.Time, dropped map[threat
 	}
 	b.flush()
 	w.tracker.seal(mark)
+}
+
+// retiredByStatus reports whether an inactive indicator is so because of
+// its status (Whitelisted, Expired, not in deploy_statuses) rather than a
+// date: an indicator recorded active that a sweep finds inactive by status
+// without a newer version was retired by a change of deploy_statuses, and
+// only a version published again tells the alias.
+func retiredByStatus(e threat.Event) bool {
+	switch reason, _ := e.Fields.GetValue("threatq.ioc_expiration_reason"); reason {
+	case threat.ReasonStatusExpired, threat.ReasonStatusWhitelisted, threat.ReasonStatusNotDeployed:
+		return true
+	}
+	return false
 }
