@@ -33,7 +33,9 @@ func newDemoCommand() *cobra.Command {
 		Long: `demo starts the built-in ThreatQ API simulator on a loopback port with generated
 indicators, runs one full sync of it with the real pipeline into NDJSON files under
 ./demo-output (or into Elasticsearch when -E output.elasticsearch.hosts=... is given),
-shows progress and prints a summary. The files of an earlier demo in the output
+then plays a day in ThreatQ (some indicators set Whitelisted, a few deleted) and runs
+again: the Whitelisted versions retire their indicators, and the sweep that follows
+publishes tombstones for the deleted ones. It shows progress and prints a summary. The files of an earlier demo in the output
 directory are removed first.
 
 demo --serve only starts the simulator, on 127.0.0.1:--port, prints its URL, client
@@ -61,7 +63,10 @@ credentials and a configuration for it, and serves until Ctrl-C: try "test threa
 func runDemo(stdout io.Writer, n int, outDir string) error {
 	sim := threatqtest.New(threatqtest.Options{})
 	defer sim.Close()
-	sim.SetCollection(demoCollection, threatqtest.Generate(n, 1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	indicators := threatqtest.Generate(n, 1, demoStart(n))
+	sim.SetCollection(demoCollection, indicators)
+	finished := make(chan struct{}) // closed when the beat ended
+	life := newDemoLifecycle(sim, stdout, indicators, finished)
 
 	home, err := os.MkdirTemp("", "threatqbeat-demo-")
 	if err != nil {
@@ -107,14 +112,20 @@ func runDemo(stdout io.Writer, n int, outDir string) error {
 		bt, err = beater.NewWithOptions(b, cfg, beater.Options{
 			DataDir:  filepath.Join(home, "data", "threatq"),
 			Progress: func(p beater.Progress) { fmt.Fprintln(stdout, "  "+p.String()) },
+			Now:      life.now,
+			After:    life.after,
 		})
 		if err != nil {
 			return nil, err
 		}
+		life.counts = func() (beater.Counts, bool) { return bt.Counts(demoCollection) }
+		go life.stop(bt)
 		watch.start(b, func() (beater.Counts, bool) { return bt.Counts(demoCollection) })
 		return stoppable{bt, stopped}, nil
 	}
 	runErr := instance.Run(Settings(), creator)
+	close(finished)
+	elapsed := time.Since(start)
 	watch.stop()
 	if sig := stopped.signal(); sig != nil {
 		c, _ := countsOf(bt)
@@ -127,8 +138,9 @@ func runDemo(stdout io.Writer, n int, outDir string) error {
 	if !ok {
 		return errors.New("demo: the collection was not synced")
 	}
-	fmt.Fprintf(stdout, "summary: %d indicators fetched, %d published, %d acknowledged in %.1f s\n",
-		c.Fetched, c.Published, c.Acked, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "summary: %d indicators fetched, %d events published, %d acknowledged in %s\n",
+		c.Fetched, c.Published, c.Acked, seconds(elapsed))
+	fmt.Fprintln(stdout, retiredSummary(c))
 	if c.Acked != c.Published || c.Published == 0 {
 		return fmt.Errorf("demo: only %d of %d events were acknowledged", c.Acked, c.Published)
 	}
@@ -169,7 +181,6 @@ func demoConfig(url, outDir string, toFile bool) string {
   client_secret: test
   collections: [{id: %s}]
   page_size: 500
-  run_once: true
   shutdown_timeout: 2s
 logging.level: warning
 logging.to_files: true

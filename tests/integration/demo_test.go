@@ -34,8 +34,31 @@ func TestDemoSecondRunStartsFromAnEmptyOutput(t *testing.T) {
 	if !strings.Contains(string(out), "removed 1 file(s) of an earlier demo from "+filepath.Join(dir, "demo-output")) {
 		t.Errorf("the second demo does not say what it removed:\n%s", out)
 	}
-	if n := len(readNDJSON(t, filepath.Join(dir, "demo-output"))); n != 700 {
-		t.Fatalf("demo-output holds %d events after two demos of 700", n)
+	// One demo of 700 indicators publishes them, the versions of those it
+	// sets Whitelisted and the tombstones of those it deletes.
+	var fetched, published, acked int
+	var took string
+	summary := string(out)[strings.LastIndex(string(out), "summary: "):]
+	if _, err := fmt.Sscanf(summary, "summary: %d indicators fetched, %d events published, %d acknowledged in %s", &fetched, &published, &acked, &took); err != nil {
+		t.Fatalf("no summary in the second demo's output: %v\n%s", err, out)
+	}
+	if fetched != 700+20 || published != 700+20+10 || acked != published {
+		t.Fatalf("summary of a demo of 700 (20 set Whitelisted, 10 deleted): %q", summary)
+	}
+	if !strings.Contains(summary, "retired: 20 by a newer version (Whitelisted in ThreatQ, threatq.ioc_expiration_reason says why), 10 no longer in the collection (tombstones of the sweep)") {
+		t.Errorf("the summary does not say what was retired and why:\n%s", summary)
+	}
+	if n := len(readNDJSON(t, filepath.Join(dir, "demo-output"))); n != published {
+		t.Fatalf("demo-output holds %d events after two demos of %d", n, published)
+	}
+	retired := 0
+	for _, e := range readNDJSON(t, filepath.Join(dir, "demo-output")) {
+		if fmt.Sprint(e["threatq"].(map[string]any)["ioc_expiration_reason"]) == "Expiration set by threatqbeat when the indicator is no longer in the ThreatQ collection" {
+			retired++
+		}
+	}
+	if retired != 10 {
+		t.Errorf("demo-output holds %d tombstones of deleted indicators, want 10", retired)
 	}
 	if _, err := os.Stat(notes); err != nil {
 		t.Fatalf("the demo removed a file it did not write: %v", err)

@@ -81,7 +81,7 @@ func TestDemoShowsProgressOnTheTerminal(t *testing.T) {
 	}
 	for _, want := range []string{
 		"  collection demo-collection: 1 200 of 1 200 indicators (100 %), ",
-		"summary: 1200 indicators fetched, 1200 published, 1200 acknowledged",
+		"summary: 1220 indicators fetched, 1230 events published, 1230 acknowledged",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)

@@ -121,11 +121,13 @@ func TestDemoInEmptyDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "summary: 3000 indicators fetched, 3000 published, 3000 acknowledged") {
+	if !strings.Contains(string(out), "summary: 3020 indicators fetched, 3030 events published, 3030 acknowledged") {
 		t.Fatalf("demo summary missing:\n%s", out)
 	}
-	if n := len(readNDJSON(t, filepath.Join(dir, "demo-output"))); n != 3000 {
-		t.Fatalf("demo wrote %d events, want 3000", n)
+	// 3000 indicators, the versions of the 20 set Whitelisted and the
+	// tombstones of the 10 deleted.
+	if n := len(readNDJSON(t, filepath.Join(dir, "demo-output"))); n != 3030 {
+		t.Fatalf("demo wrote %d events, want 3030", n)
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
