@@ -15,6 +15,14 @@
 // events the output drops (drops.go), progress lines (progress.go) and the
 // request tracer (tracer.go) complete the picture.
 //
+// The alias of active indicators follows the collection both ways: each
+// collection keeps a record of the indicators it published active
+// (active.go, record.go, active_record.go), changed only by acknowledged
+// pages, before their cursor is stored. A run retires a recorded indicator
+// that a curation option now drops with a tombstone; every sweep_interval a
+// sweep (sweep.go) walks the whole collection apart from the cursor and
+// retires those it did not return, and publishes again those back in it.
+//
 // Mapping lives in module/threatq/threat and the API client in
 // module/threatq; this package only schedules, publishes, tracks
 // acknowledgements and stores cursors.
