@@ -115,25 +115,7 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 		filtered:   monitoring.NewUint(reg, "indicators_filtered"),
 		filteredBy: map[threat.Filter]*monitoring.Uint{},
 	}
-	s.tombstones = monitoring.NewUint(reg, "tombstones")
-	s.retiredInactive = monitoring.NewUint(reg, "retired_by_status_or_expiry")
-	s.sweeps = monitoring.NewUint(reg, "sweeps")
-	s.sweepErrors = monitoring.NewUint(reg, "sweep_errors")
-	s.swept = monitoring.NewInt(reg, "last_sweep_indicators")
-	s.republished = monitoring.NewUint(reg, "indicators_republished")
-	s.lastSweep = monitoring.NewInt(reg, "last_sweep_unix_ms")
-	s.tombstonesBy = map[string]*monitoring.Uint{}
-	byReg := reg.NewRegistry("tombstones_by")
-	for _, k := range retirementKinds() {
-		s.tombstonesBy[k] = monitoring.NewUint(byReg, k)
-	}
-	monitoring.NewFunc(reg, "indicators_active", func(_ monitoring.Mode, v monitoring.Visitor) {
-		n := 0
-		if a := s.active.Load(); a != nil {
-			n = a.Len()
-		}
-		v.OnInt(int64(n))
-	})
+	s.registerLifecycle(reg)
 	filteredReg := reg.NewRegistry("filtered")
 	for _, f := range filters {
 		s.filteredBy[f] = monitoring.NewUint(filteredReg, string(f))
@@ -153,60 +135,6 @@ func newCollectionStats(parent *monitoring.Registry, collection string) *collect
 
 // filters are the curation options counted under filtered.
 var filters = [...]threat.Filter{threat.FilterExcludeTypes, threat.FilterTypes, threat.FilterMinScore, threat.FilterMaxTLP}
-
-// Counts are a collection's indicator counters. Published and Acked count
-// events: indicators and tombstones.
-type Counts struct {
-	Fetched, Published, Rejected, Acked, Dropped uint64
-	// Filtered are the indicators a curation option kept from being
-	// published.
-	Filtered uint64
-	// Tombstones are the tombstones published (part of Published), by
-	// reason: NotInCollection (gone from the collection) and, the rest,
-	// a curation option. RetiredInactive are the active indicators that a
-	// newer version retired (Whitelisted, Expired, a status not deployed).
-	Tombstones, NotInCollection, RetiredInactive uint64
-	// Sweeps are the sweeps completed; Republished the indicators a sweep
-	// published again (back in the collection, or kept again).
-	Sweeps, Republished uint64
-}
-
-func (s *collectionStats) counts() Counts {
-	return Counts{Fetched: s.fetched.Get(), Published: s.published.Get(), Rejected: s.rejected.Get(), Acked: s.acked.Get(), Dropped: s.dropped.Get(),
-		Filtered: s.filtered.Get(), Tombstones: s.tombstones.Get(), NotInCollection: s.tombstonesBy[retiredNotInCollection].Get(),
-		RetiredInactive: s.retiredInactive.Get(), Sweeps: s.sweeps.Get(), Republished: s.republished.Get()}
-}
-
-// retiredNotInCollection names the tombstones of indicators gone from
-// their collection under tombstones_by; the others are named by option.
-const retiredNotInCollection = "not_in_collection"
-
-// retirementKinds are the names under tombstones_by.
-func retirementKinds() []string {
-	kinds := []string{retiredNotInCollection}
-	for _, f := range filters {
-		kinds = append(kinds, string(f))
-	}
-	return kinds
-}
-
-// retirementKind is the name under tombstones_by of a tombstone's reason.
-func retirementKind(reason string) string {
-	for _, f := range filters {
-		if f.Reason() == reason {
-			return string(f)
-		}
-	}
-	return retiredNotInCollection
-}
-
-// tombstone counts a tombstone published with reason.
-func (s *collectionStats) tombstone(reason string) {
-	s.tombstones.Inc()
-	if c := s.tombstonesBy[retirementKind(reason)]; c != nil {
-		c.Inc()
-	}
-}
 
 // filter counts an indicator that f kept from being published.
 func (s *collectionStats) filter(f threat.Filter) {
