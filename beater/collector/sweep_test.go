@@ -111,6 +111,20 @@ func (h *sweepHarness) run(p *beatertest.Pipeline, extra string, opts Options) (
 	return p.Events(), r, err
 }
 
+// firstRunThenDelete runs c1 once, deletes n of the indicators it recorded
+// active and moves the clock two days on: a sweep is due. It returns the
+// deleted ids.
+func (h *sweepHarness) firstRunThenDelete(n int) []int64 {
+	h.t.Helper()
+	_, _, err := h.run(nil, "", Options{})
+	require.NoError(h.t, err)
+	rec, _ := h.recorded()
+	gone := recordedIDs(h.t, rec)[:n]
+	h.remove(gone...)
+	h.clock.set(sweepStart.Add(48 * time.Hour))
+	return gone
+}
+
 // recorded is the record of c1's active indicators as stored.
 func (h *sweepHarness) recorded() (map[string]string, time.Time) {
 	h.t.Helper()
@@ -247,12 +261,7 @@ func (f *failingSweep) RoundTrip(req *http.Request) (*http.Response, error) {
 // limit) retires nothing and records no sweep; the next one does.
 func TestInterruptedSweepRetiresNothing(t *testing.T) {
 	h := newSweepHarness(t, 3000)
-	_, _, err := h.run(nil, "", Options{})
-	require.NoError(t, err)
-	rec, _ := h.recorded()
-	gone := recordedIDs(t, rec)[:10]
-	h.remove(gone...)
-	h.clock.set(sweepStart.Add(48 * time.Hour))
+	gone := h.firstRunThenDelete(10)
 
 	fail := &failingSweep{base: h.sim.Client().Transport}
 	events, r, err := h.run(nil, "", Options{HTTPClient: &http.Client{Transport: fail}})
@@ -288,12 +297,7 @@ func TestInterruptedSweepRetiresNothing(t *testing.T) {
 // again.
 func TestTombstonesSurviveACrashBeforeTheirAcknowledgement(t *testing.T) {
 	h := newSweepHarness(t, 3000)
-	_, _, err := h.run(nil, "", Options{})
-	require.NoError(t, err)
-	rec, _ := h.recorded()
-	gone := recordedIDs(t, rec)[:10]
-	h.remove(gone...)
-	h.clock.set(sweepStart.Add(48 * time.Hour))
+	gone := h.firstRunThenDelete(10)
 
 	p := &beatertest.Pipeline{} // never acknowledges
 	r := h.runnerWith(p, fmt.Sprintf("url: %s\nclient_id: test\nclient_secret: test\nrun_once: true\nshutdown_timeout: 0s\ncollections: [{id: c1}]\n", h.sim.URL()),
