@@ -25,6 +25,7 @@ type inputDiagnostics struct {
 	Namespace   string                  `json:"namespace"`
 	Interval    string                  `json:"interval"`
 	PageSize    int                     `json:"page_size"`
+	Sweep       string                  `json:"sweep_interval"`
 	Collections []collectionDiagnostics `json:"collections"`
 }
 
@@ -36,6 +37,12 @@ type collectionDiagnostics struct {
 	Total      int64  `json:"collection_total"`
 	Counts     Counts `json:"counts"`
 	LastError  string `json:"last_error,omitempty"`
+	// RecordFile holds the indicators recorded active (Active of them),
+	// which the last complete sweep (LastSweep) compared with the
+	// collection.
+	RecordFile string    `json:"record_file"`
+	Active     int       `json:"active_indicators"`
+	LastSweep  time.Time `json:"last_sweep,omitzero"`
 }
 
 // Diagnostics is the runner's file in its Elastic Agent unit's diagnostics
@@ -64,7 +71,7 @@ func (r *Runner) diagnostics() inputDiagnostics {
 		ID: r.opts.ID, Unit: r.opts.Unit, State: "running",
 		URL: threatq.RedactURL(c.URL), TokenURL: threatq.RedactURL(c.TokenEndpoint()), ClientID: c.ClientID,
 		Index: r.opts.Index, Namespace: c.DataStream.Namespace,
-		Interval: c.Interval.String(), PageSize: c.PageSize,
+		Interval: c.Interval.String(), PageSize: c.PageSize, Sweep: c.SweepInterval.String(),
 	}
 	r.healthMu.Lock()
 	failed, keys := r.health.snapshot(), map[string]string{}
@@ -79,7 +86,7 @@ func (r *Runner) diagnostics() inputDiagnostics {
 		d.State = "stopped"
 	}
 	for _, col := range c.Collections {
-		cd := collectionDiagnostics{ID: col.ID, CursorFile: r.store.Path(col.ID), LastError: failed[keys[col.ID]]}
+		cd := collectionDiagnostics{ID: col.ID, CursorFile: r.store.Path(col.ID), LastError: failed[keys[col.ID]], RecordFile: r.store.RecordPath(col.ID)}
 		cur, err := r.store.Load(col.ID)
 		cd.Cursor = cur
 		if err != nil {
@@ -88,6 +95,9 @@ func (r *Runner) diagnostics() inputDiagnostics {
 		if st, ok := r.stats[col.ID]; ok {
 			cd.Counts = st.counts()
 			cd.Total = st.total.Get()
+			if a := st.active.Load(); a != nil {
+				cd.Active, cd.LastSweep = a.Len(), a.sweptAt()
+			}
 		}
 		d.Collections = append(d.Collections, cd)
 	}

@@ -227,6 +227,12 @@ func TestSweepRetiresExactlyTheIndicatorsGoneFromTheCollection(t *testing.T) {
 	require.Equal(t, at, sweptAt)
 	require.Equal(t, h.wantActive(threat.Settings{}), after, "the active indicators of the collection now, no more")
 	require.Equal(t, len(after), st.active.Load().Len())
+	d := r.diagnostics().Collections[0]
+	require.Equal(t, h.dataDir+"/active-c1.rec", d.RecordFile)
+	require.Equal(t, len(after), d.Active)
+	require.Equal(t, at, d.LastSweep)
+	require.EqualValues(t, 10, d.Counts.NotInCollection)
+	require.Equal(t, "24h0m0s", r.diagnostics().Sweep)
 	for _, id := range append(slices.Clone(gone), whitelisted) {
 		require.NotContains(t, after, fmt.Sprintf("id:%d", id))
 	}
