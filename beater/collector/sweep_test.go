@@ -431,3 +431,23 @@ func TestMissingOrDamagedRecordIsRebuiltBySweep(t *testing.T) {
 	}
 	require.FileExists(t, path+".damaged")
 }
+
+// A sweep is due sweep_interval after the last one completed, at once when
+// none did, never with sweep_interval 0, and not before the retry time a
+// failed one set.
+func TestSweepDue(t *testing.T) {
+	rec, _, err := openTestRecord(t, t.TempDir(), "c1")
+	require.NoError(t, err)
+	w := &worker{active: &activeRecord{rec: rec}, sweepInterval: 24 * time.Hour}
+	require.True(t, w.sweepDue(sweepStart), "no sweep completed yet")
+	rec.setSwept(sweepStart)
+	require.False(t, w.sweepDue(sweepStart.Add(23*time.Hour)))
+	require.True(t, w.sweepDue(sweepStart.Add(24*time.Hour)))
+	w.sweepRetryAt = sweepStart.Add(25 * time.Hour)
+	require.False(t, w.sweepDue(sweepStart.Add(24*time.Hour)), "a failed sweep waits")
+	require.True(t, w.sweepDue(sweepStart.Add(25*time.Hour)))
+	w.sweepInterval = 0
+	require.False(t, w.sweepDue(sweepStart.Add(100*time.Hour)), "sweep_interval 0: never")
+	w.sweepInterval, w.active = time.Hour, nil
+	require.False(t, w.sweepDue(sweepStart.Add(100*time.Hour)), "no record: no sweep")
+}
