@@ -11,8 +11,8 @@ import (
 	"github.com/elastic/beats/v7/libbeat/beat"
 
 	"github.com/threatqbeat/threatqbeat/include"
+	"github.com/threatqbeat/threatqbeat/internal/estest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/setup"
-	"github.com/threatqbeat/threatqbeat/module/threatq/setup/estest"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threat"
 	"github.com/threatqbeat/threatqbeat/module/threatq/threatqtest"
 )
