@@ -10,7 +10,9 @@ import (
 // runPipeline runs a stored ingest pipeline on a document, for the
 // processors threatqbeat's pipelines use, as the ingest-common processors
 // do: set (value, with {{{_ingest.timestamp}}} as the time the cluster
-// received the document, or copy_from), remove (field, or keep: every field
+// received the document, or copy_from: a missing field fails the
+// document, as IngestDocument.getFieldValue does, unless ignore_empty_value,
+// which then skips a missing, null or empty value), remove (field, or keep: every field
 // that is not kept, nor a parent or child of a kept one, is removed,
 // RemoveProcessor.fieldsToKeepProcessor) and pipeline (with
 // ignore_missing_pipeline). Any other processor is an error, so a pipeline
@@ -38,9 +40,14 @@ func (s *Server) runProcessor(typ string, c, doc map[string]any) *esError {
 	switch typ {
 	case "set":
 		if from, ok := c["copy_from"].(string); ok {
-			if v := values(doc, from); len(v) > 0 {
-				setField(doc, field, v[0])
+			v := values(doc, from)
+			if ignore, _ := c["ignore_empty_value"].(bool); ignore && (len(v) == 0 || v[0] == "") {
+				return nil
 			}
+			if len(v) == 0 {
+				return &esError{http.StatusBadRequest, "illegal_argument_exception", notPresent(doc, from)}
+			}
+			setField(doc, field, v[0])
 			return nil
 		}
 		v := c["value"]
@@ -68,6 +75,23 @@ func (s *Server) runProcessor(typ string, c, doc map[string]any) *esError {
 		return s.runPipeline(name, doc)
 	}
 	return &esError{http.StatusBadRequest, "estest_unsupported", fmt.Sprintf("the test double does not run %s processors", typ)}
+}
+
+// notPresent is IngestDocument's error for a path that a document lacks,
+// naming the first missing element.
+func notPresent(doc map[string]any, path string) string {
+	parts := strings.Split(path, ".")
+	missing := parts[len(parts)-1]
+	var cur any = doc
+	for _, p := range parts {
+		m, _ := cur.(map[string]any)
+		if v, ok := m[p]; !ok || v == nil {
+			missing = p
+			break
+		}
+		cur = m[p]
+	}
+	return "field [" + missing + "] not present as part of path [" + path + "]"
 }
 
 // setField sets a dotted field, creating the objects on its path.
