@@ -18,12 +18,13 @@ func TestGoldenLookupBodies(t *testing.T) {
 
 // TestLookupBodies: the lookup index is a one-shard lookup index whose
 // mappings hold exactly the fields the pipeline keeps, typed as fields.yml
-// types them; the transform mirrors the latest transform's source query and
-// retention on the indicator value.
+// types them; the transform is the latest transform's source query, unique
+// key (one document per indicator, so an inactive indicator never removes
+// a value an active one shares) and retention, into the lookup index.
 func TestLookupBodies(t *testing.T) {
 	a := build(t, DefaultOptions(), testEnv())
 	l := a.Lookup
-	require.Equal(t, "1", l.Version)
+	require.Equal(t, "2", l.Version)
 	require.Equal(t, "lookup", lookupBody(l.Index, "settings", "index", "mode"))
 	require.Equal(t, float64(1), lookupBody(l.Index, "settings", "index", "number_of_shards"))
 	require.Equal(t, false, lookupBody(l.Index, "mappings", "dynamic"))
@@ -45,14 +46,17 @@ func TestLookupBodies(t *testing.T) {
 	require.Equal(t, LookupIndex, lookupBody(tr, "dest", "index"))
 	require.Equal(t, LookupPipelineID, lookupBody(tr, "dest", "pipeline"))
 	require.Nil(t, lookupBody(tr, "dest", "aliases"), "a lookup join takes no alias before 9.1: the index has a fixed name")
-	require.Equal(t, []any{"threatq.indicator_value"}, lookupBody(tr, "latest", "unique_key"))
+	require.Equal(t, []any{"threatq.id", "threatq.indicator_key"}, lookupBody(tr, "latest", "unique_key"))
 	for _, same := range [][]string{
-		{"source", "index"}, {"source", "query", "bool", "must_not"}, {"latest", "sort"},
+		{"source"}, {"latest"},
 		{"sync"}, {"frequency"}, {"retention_policy"}, {"settings"},
 	} {
 		require.Equal(t, lookupBody(latest, same...), lookupBody(tr, same...), "%v is the latest transform's", same)
 	}
-	require.Equal(t, lookupBody(latest, "source", "query", "bool", "filter", "0"), lookupBody(tr, "source", "query", "bool", "filter", "0"))
+	// A tombstone without a value passes the source query: the join key
+	// is set only when there is a value, instead of failing the document.
+	require.Equal(t, Body{"tag": "set_join_key", "field": LookupJoinKey, "copy_from": "threatq.indicator_value", "ignore_empty_value": true},
+		lookupBody(l.Pipeline, "processors", "0", "set"))
 }
 
 func TestKeptFields(t *testing.T) {

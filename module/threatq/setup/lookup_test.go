@@ -45,7 +45,7 @@ func TestSetupInstallsTheLookupIndex(t *testing.T) {
 	require.Equal(t, LookupTemplateName, es.IndexTemplate(LookupIndex))
 	require.Empty(t, es.Aliases(LookupIndex), "LOOKUP JOIN names the index itself")
 	require.Equal(t, "started", es.TransformState(LookupTransformID))
-	require.Contains(t, *lines, "Transform logs-ti_threatq.lookup_ioc: version 1 installed and started, writing to the lookup index ti_threatq-lookup")
+	require.Contains(t, *lines, "Transform logs-ti_threatq.lookup_ioc: version 2 installed and started, writing to the lookup index ti_threatq-lookup")
 
 	es.Reset()
 	again, _ := newInstaller(t, es, lookupOptions())
