@@ -63,14 +63,19 @@ func afterRetention(t *testing.T, kept []map[string]any, now time.Time, key func
 // Elasticsearch's latest function): the alias and the lookup index then
 // hold exactly the indicators active in the collection, the deleted one's
 // last document is its tombstone, and the Whitelisted one's is its new
-// version.
+// version. The Whitelisted indicator shares its value with an indicator
+// that stays active: that value stays in the lookup index although the
+// inactive indicator's document was ingested last.
 func TestSweptAliasHoldsExactlyTheActiveIndicators(t *testing.T) {
 	h := newSweepHarness(t, 600)
 	first, _, err := h.run(nil, "", Options{})
 	require.NoError(t, err)
 	rec, _ := h.recorded()
 	active := recordedIDs(t, rec)
-	gone, whitelisted := active[7], active[8]
+	gone := active[7]
+	whitelisted, sharer := sharedValue(t, rec)
+	require.NotEqual(t, gone, whitelisted)
+	require.NotEqual(t, gone, sharer)
 	h.remove(gone)
 	changed, err := threatqtest.WithStatus(h.indicators[whitelisted], "Whitelisted", sweepStart.Add(time.Hour))
 	require.NoError(t, err)
@@ -116,33 +121,58 @@ func TestSweptAliasHoldsExactlyTheActiveIndicators(t *testing.T) {
 		}
 	}
 
+	// The lookup index: one document per active indicator, whose values
+	// are exactly the active indicators' values, every one of them,
+	// including a value that several indicators share.
 	kept, err = estest.Latest(a.Lookup.Transform, docs)
 	require.NoError(t, err)
-	lookup := afterRetention(t, kept, later, func(tq map[string]any) string { return fmt.Sprint(tq["indicator_value"]) })
-	values := map[string]bool{}
+	lookup := afterRetention(t, kept, later, func(tq map[string]any) string { return idOf(tq) })
+	require.Len(t, lookup, len(want))
+	values, wantValues := map[string]int{}, map[string]int{}
+	for id, d := range lookup {
+		tq := d["threatq"].(map[string]any)
+		require.Equal(t, want["id:"+id], tq["indicator_value"], "the lookup document of active indicator %s has its value", id)
+		values[tq["indicator_value"].(string)]++
+	}
 	for _, v := range want {
-		values[v] = true
+		wantValues[v]++
 	}
-	for v := range lookup {
-		require.True(t, values[v], "value %s in the lookup index is active", v)
-	}
-	// A value shared by two indicators (one value under two types) is the
-	// one ingested last's: each value held by one indicator only is there.
+	require.Equal(t, wantValues, values, "the lookup index holds exactly the active indicators' values")
+	require.NotContains(t, lookup, fmt.Sprint(gone), "the tombstone retired the deleted indicator")
+	require.NotContains(t, lookup, fmt.Sprint(whitelisted), "the Whitelisted version retired the indicator")
+	require.Contains(t, lookup, fmt.Sprint(sharer), "the indicator sharing the Whitelisted one's value is still there")
+	require.Equal(t, rec[fmt.Sprintf("id:%d", whitelisted)], lookup[fmt.Sprint(sharer)]["threatq"].(map[string]any)["indicator_value"])
+	// The simulator's data has values that two indicators hold (one value
+	// under two types): each holder's document is there.
 	holders := map[string]int{}
 	for _, raw := range h.indicators {
 		e, err := threat.Map(raw, threat.Settings{}, now)
 		require.NoError(t, err)
 		holders[e.Value]++
 	}
-	unique := 0
+	shared := 0
 	for v := range values {
-		if holders[v] == 1 {
-			unique++
-			require.Contains(t, lookup, v, "active value %s in the lookup index", v)
+		if holders[v] > 1 {
+			shared++
 		}
 	}
-	require.Greater(t, unique, len(values)*9/10)
-	require.NotContains(t, lookup, rec[fmt.Sprintf("id:%d", gone)], "the tombstone retired the deleted indicator's value")
+	require.Positive(t, shared, "the data has an active value more than one indicator holds")
+}
+
+// sharedValue returns two recorded active indicators with the same value,
+// by id, lowest first.
+func sharedValue(t *testing.T, rec map[string]string) (int64, int64) {
+	t.Helper()
+	byValue := map[string]int64{}
+	for _, id := range recordedIDs(t, rec) {
+		v := rec[fmt.Sprintf("id:%d", id)]
+		if first, ok := byValue[v]; ok {
+			return first, id
+		}
+		byValue[v] = id
+	}
+	t.Fatal("no two recorded active indicators share a value")
+	return 0, 0
 }
 
 // idOf is threatq.id of a decoded document, as Key.String writes it
