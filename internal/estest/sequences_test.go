@@ -71,13 +71,19 @@ func sent(t *testing.T) map[estest.Sequence][]string {
 	got[estest.TransformUpgrade] = run(t, es, setup.Steps{Transforms: true})
 
 	// The lookup index after the transforms step, then again, then over a
-	// lookup transform of version 0 with an indicator behind the alias.
+	// started lookup transform of version 1 (keyed by value) with an
+	// indicator behind the alias: the upgrade to the current version.
 	es = estest.New(estest.Options{})
 	t.Cleanup(es.Close)
 	run(t, es, setup.Steps{Transforms: true})
 	got[estest.LookupFirstSetup] = run(t, es, setup.Steps{LookupIndex: true})
 	got[estest.LookupSecondSetup] = run(t, es, setup.Steps{LookupIndex: true})
-	es.SeedTransform(setup.LookupTransformID, setup.Body{"_meta": setup.Body{"version": 0}}, "started")
+	es.SeedTransform(setup.LookupTransformID, setup.Body{
+		"source": setup.Body{"index": []any{setup.TemplatePattern}},
+		"dest":   setup.Body{"index": setup.LookupIndex, "pipeline": setup.LookupPipelineID},
+		"latest": setup.Body{"unique_key": []any{"threatq.indicator_value"}, "sort": "event.ingested"},
+		"_meta":  setup.Body{"managed_by": setup.ManagedBy, "version": 1},
+	}, "started")
 	dest := setup.Destination(installer(t, es, setup.DefaultOptions()).Assets().TransformVersion)
 	es.SeedDocument(dest, "x", setup.Body{"data_stream": setup.Body{"namespace": "default"}, "@timestamp": "2026-01-01T00:00:00Z"})
 	got[estest.LookupUpgrade] = run(t, es, setup.Steps{LookupIndex: true})

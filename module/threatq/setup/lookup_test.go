@@ -3,6 +3,7 @@ package setup
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -111,36 +112,59 @@ func keys(b Body) []string {
 	return out
 }
 
-// TestLookupIndexUpgrade: a lookup transform of another version is
-// replaced and its index rebuilt in place, from the source with the
-// alias's active indicators restored: a value no active indicator has any
-// more leaves, an indicator older than the source's retention stays.
+// TestLookupIndexUpgrade: a lookup transform of another version (here
+// version 1, keyed by value) is replaced and its index rebuilt in place,
+// from the source with the alias's active indicators restored: a value no
+// active indicator has any more leaves, an indicator older than the
+// source's retention stays, and two active indicators with one value have a
+// document each, under the new transform's key.
 func TestLookupIndexUpgrade(t *testing.T) {
 	es := estest.New(estest.Options{Now: func() time.Time { return upgradeClock }})
 	defer es.Close()
 	inst, _ := newInstaller(t, es, lookupOptions())
 	require.NoError(t, inst.Setup(All()))
-	old := Body{}
-	for k, v := range inst.Assets().Lookup.Transform {
-		old[k] = v
-	}
-	old["_meta"] = Body{"managed_by": ManagedBy, "version": float64(0)}
-	es.SeedTransform(LookupTransformID, old, "started")
+	es.SeedTransform(LookupTransformID, lookupVersion1(inst.Assets().Lookup.Transform), "started")
 	es.SeedDocument(LookupIndex, "stale", Body{"threat": Body{"indicator": Body{"name": "192.0.2.99"}}})
-	es.SeedDocument(Destination(inst.Assets().TransformVersion), "d1",
-		asDestination(indicatorDoc(t, 1, "198.51.100.1", "default", 0, 20*24*time.Hour, 70*24*time.Hour)))
+	dest := Destination(inst.Assets().TransformVersion)
+	es.SeedDocument(dest, "d1", asDestination(indicatorDoc(t, 1, "198.51.100.1", "default", 0, 20*24*time.Hour, 70*24*time.Hour)))
+	es.SeedDocument(dest, "d2", asDestination(indicatorDoc(t, 2, "198.51.100.1", "default", 0, 20*24*time.Hour, 70*24*time.Hour)))
 	es.Reset()
 
 	again, lines := newInstaller(t, es, lookupOptions())
 	require.NoError(t, again.Setup(Steps{LookupIndex: true}))
 	require.Equal(t, estest.LookupUpgrade.Requests(), estest.Summary(es.Requests()))
 	var names []string
+	var ids []float64
 	for _, d := range es.Documents(LookupIndex) {
 		names = append(names, lookupBody(d, "threat", "indicator", "name").(string))
+		ids = append(ids, lookupBody(d, "threatq", "id").(float64))
 	}
-	require.Equal(t, []string{"198.51.100.1"}, names)
+	slices.Sort(names)
+	slices.Sort(ids)
+	require.Equal(t, []string{"198.51.100.1"}, slices.Compact(names))
+	require.Equal(t, []float64{1, 2}, ids, "one document per indicator")
 	require.Contains(t, *lines, "Lookup index ti_threatq-lookup: deleted, to be rebuilt")
+	require.Contains(t, *lines, "Transform logs-ti_threatq.lookup_ioc: version 2 installed and started, writing to the lookup index ti_threatq-lookup")
 	require.Equal(t, "started", es.TransformState(LookupTransformID))
+	put, ok := estest.Find(es.Requests(), http.MethodPut, "/_transform/"+LookupTransformID+"?defer_validation=true")
+	require.True(t, ok)
+	var body Body
+	require.NoError(t, json.Unmarshal(put.Body, &body))
+	require.Equal(t, []any{"threatq.id", "threatq.indicator_key"}, lookupBody(body, "latest", "unique_key"))
+}
+
+// lookupVersion1 is the lookup transform as version 1 installed it: keyed
+// by threatq.indicator_value, reading only documents that have one.
+func lookupVersion1(current Body) Body {
+	v1 := Body{}
+	for k, v := range current {
+		v1[k] = v
+	}
+	v1["source"] = Body{"index": []any{TemplatePattern}, "query": Body{"bool": Body{"filter": []any{
+		Body{"term": Body{"input.type": "threatq"}}, Body{"exists": Body{"field": "threatq.indicator_value"}}}}}}
+	v1["latest"] = Body{"unique_key": []any{"threatq.indicator_value"}, "sort": "event.ingested"}
+	v1["_meta"] = Body{"managed_by": ManagedBy, "version": float64(1)}
+	return v1
 }
 
 func TestLookupIndexRefusals(t *testing.T) {
