@@ -176,7 +176,7 @@ func (e *esAssets) addSetupFlags(root *libcmd.BeatsRootCmd) {
  * --transforms: the latest transform logs-ti_threatq.latest_ioc, its destination
    index and the alias logs-ti_threatq_latest.threat (active indicators);
  * --lookup-index: the ES|QL lookup index ti_threatq-lookup (one document per
-   active indicator value, for LOOKUP JOIN; Elasticsearch 8.18 or later) and its
+   active indicator, joined on its value by LOOKUP JOIN; Elasticsearch 8.18 or later) and its
    transform logs-ti_threatq.lookup_ioc. --transforms also installs it when
    setup.lookup_index.enabled is true.
 

@@ -6,8 +6,8 @@ import (
 
 // activeSet holds, in memory, the indicators of a collection that are
 // active in the alias as far as the output acknowledged: each one's key
-// (threat.Key) and value (threatq.indicator_value, which a tombstone needs
-// to retire it from the ES|QL lookup index too). It is sized for millions:
+// (threat.Key) and value (threatq.indicator_value, which its tombstone
+// carries to show the value it retires). It is sized for millions:
 // the values live in one byte arena, so an entry is a map slot of 16 bytes
 // plus its value's bytes, and holds no pointer for the garbage collector
 // to scan. docs/benchmarks.md has the measured figures (BenchmarkRecordMillion:

@@ -68,9 +68,10 @@ func TestLookupIndexStepSelection(t *testing.T) {
 }
 
 // TestLookupIndexHoldsTheActiveIndicatorsByValue: the lookup index holds
-// one document per value of an active indicator, with the lookup fields
-// only, including indicators older than the source's retention (restored
-// from the alias), and no expired one.
+// one document per active indicator (each with a value of its own here;
+// TestLookupIndexKeepsAValueAnActiveIndicatorHolds shares one), with the
+// lookup fields only, including indicators older than the source's
+// retention (restored from the alias), and no expired one.
 func TestLookupIndexHoldsTheActiveIndicatorsByValue(t *testing.T) {
 	es := estest.New(estest.Options{Now: func() time.Time { return upgradeClock }})
 	defer es.Close()

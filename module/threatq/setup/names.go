@@ -47,7 +47,8 @@ const (
 	DestinationTemplatePriority = 250
 
 	// LookupIndex is the ES|QL lookup index (index.mode: lookup) of the
-	// active indicators, one document per indicator value. A fixed name:
+	// active indicators, one document per indicator, joined on its value
+	// (threat.indicator.name). A fixed name:
 	// LOOKUP JOIN takes no alias before Elasticsearch 9.1. It matches none of
 	// the built-in data stream templates (logs-*-*, metrics-*-*, ...) and is
 	// outside logs-ti_*, which Kibana Security reads as indicators.

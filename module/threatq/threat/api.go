@@ -77,7 +77,8 @@ type Event struct {
 	// every version of the indicator and for a Tombstone retiring it.
 	Key Key
 	// Value is threatq.indicator_value, "" when the indicator has none: the
-	// key of the ES|QL lookup index (see Retirement.Value).
+	// join key of the ES|QL lookup index, which has one document per
+	// indicator (Key).
 	Value string
 	// ExpiredAt is threatq.ioc_expired_at; zero when the event has none
 	// (no expiry rule applied), and then the indicator never expires.

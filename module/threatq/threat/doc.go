@@ -73,11 +73,11 @@
 //     that retires an indicator that no version of its own will retire:
 //     Reason is ReasonNotInCollection for an indicator gone from its
 //     collection, or Filtered.Reason() for one that a curation option now
-//     drops. Give Value (Event.Value) whenever it is known: the ES|QL
-//     lookup index is keyed by value, and a tombstone without one retires
-//     the indicator from the alias only. Its document id is unique per
-//     retirement ("retired-id-336-<At ms>"), so publish it after the
-//     indicator's last version was acknowledged; it wins in the transforms
+//     drops. Value (Event.Value), when known, shows which value it
+//     retires; the alias and the ES|QL lookup index both key on Key, so a
+//     tombstone without a value retires the indicator from both. Its
+//     document id is unique per retirement ("retired-id-336-<At ms>"), so
+//     publish it after the indicator's last version was acknowledged; it wins in the transforms
 //     because they sort on event.ingested.
 //
 // So, per mapped event ev at time now: if ev.Filtered != "", do not publish

@@ -17,11 +17,10 @@ const EventActionRetired = "indicator-retired"
 type Retirement struct {
 	// Key is the indicator's key in the latest transform (Event.Key).
 	Key Key
-	// Value is the indicator's value (Event.Value), "" when not known. The
-	// ES|QL lookup index is keyed by value and its transform reads only
-	// documents that have one: without it, the tombstone retires the
-	// indicator from the alias but not from the lookup index, where it
-	// stays until its own expiry.
+	// Value is the indicator's value (Event.Value), "" when not known. It
+	// shows which value the tombstone retires; neither transform needs it:
+	// the latest transform and the ES|QL lookup index's both key on Key, so
+	// a tombstone without a value retires the indicator from both.
 	Value string
 	// Reason is threatq.ioc_expiration_reason: ReasonNotInCollection for an
 	// indicator gone from its collection, or Filter.Reason of the curation
@@ -40,8 +39,9 @@ type Retirement struct {
 // pipeline sets on arrival). The tombstone has the indicator's key fields,
 // so once it is ingested after the indicator's last document it replaces
 // that document in the alias; its threatq.ioc_expired_at is r.At, so the
-// transform's retention policy then deletes it a minute later. The lookup
-// transform does the same per threatq.indicator_value when r.Value is set.
+// transform's retention policy then deletes it a minute later. The ES|QL
+// lookup index's transform has the same key and retention, so the
+// tombstone retires the indicator there too, with or without r.Value.
 // The tombstone passes both transforms' source queries (input.type
 // threatq, event.kind enrichment) and carries no threat.indicator.*, so no
 // indicator-match rule can match it meanwhile. event.action is

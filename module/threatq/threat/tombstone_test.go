@@ -59,8 +59,9 @@ func TestTombstoneReplacesTheIndicator(t *testing.T) {
 }
 
 // TestTombstoneRetiresTheValue: with the indicator's value, the tombstone
-// also reaches the ES|QL lookup index, whose transform keys on
-// threatq.indicator_value and reads only documents that have one.
+// shows which value it retires; its key, not the value, is what retires the
+// indicator in the alias and the ES|QL lookup index, so the document id
+// does not depend on the value either.
 func TestTombstoneRetiresTheValue(t *testing.T) {
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	ind := mustMap(t, `{"id":336,"value":"198.51.100.7","type":{"name":"IP Address"}}`, Settings{})
