@@ -32,8 +32,10 @@ would use or install:
   pipeline       the ingest pipeline ` + setup.PipelineID + `
   transform      the latest transform ` + setup.TransformID + ` and, with --dir, its
                  destination index and pipeline
+  lookup-index   the ES|QL lookup index's transform and, with --dir, the index,
+                 its template and pipeline
   dashboard      a dashboard from Kibana (needs setup.kibana.host)
-  index-pattern  the Kibana index pattern of the template's fields
+  index-pattern  the Kibana data views of the dashboards, as NDJSON
 
 template, ilm-policy, pipeline and transform print exactly the bodies ` + "`setup`" + ` sends.`
 

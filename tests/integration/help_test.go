@@ -15,7 +15,7 @@ func TestHelpDescribesThreatqbeatCommands(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"export", "--help"}, []string{"without contacting Elasticsearch", "ingest pipeline logs-ti_threatq.threat", "latest transform logs-ti_threatq.latest_ioc", "the bodies `setup` sends"}},
+		{[]string{"export", "--help"}, []string{"without contacting Elasticsearch", "ingest pipeline logs-ti_threatq.threat", "latest transform logs-ti_threatq.latest_ioc", "lookup-index", "data views of the dashboards", "the bodies `setup` sends"}},
 		{[]string{"test", "--help"}, []string{"ThreatQ accepts the client credentials", "unknown keys", "the configured output", "threatq ", "config ", "output "}},
 		{[]string{"--help"}, []string{"threatqbeat demo --serve", "threatqbeat test threatq", "indicators of ThreatQ data collections"}},
 	} {
