@@ -15,7 +15,7 @@ func NewRootCommand() *cmd.BeatsRootCmd {
 	root.AddCommand(newDemoCommand())
 	es.addSetupFlags(root)
 	es.addExportCommands(root)
-	addExportDataViewsCommand(root, es.settings) // export_dataviews.go
+	addExportDataViewsCommand(root, es.settings)                // export_dataviews.go
 	root.TestCmd.AddCommand(newTestThreatQCommand(es.settings)) // test_threatq.go
 	replaceKeystoreCommands(root, es.settings)                  // keystore.go: no terminal, no panic
 	registerAgent(root, secrets)                                // agent.go: Elastic Agent unit transform

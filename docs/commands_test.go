@@ -46,6 +46,7 @@ var docCommandTests = map[string]string{
 	"threatqbeat export pipeline":                                                         "TestExportWithoutElasticsearch",
 	"threatqbeat export transform":                                                        "TestExportWithoutElasticsearch",
 	"threatqbeat export lookup-index":                                                     "TestExportWithoutElasticsearch",
+	"threatqbeat export index-pattern":                                                    "TestExportIndexPatternPrintsTheDashboardsDataViews",
 	"threatqbeat export transform --dir":                                                  "TestExportWithoutElasticsearch",
 	"threatqbeat version":                                                                 "TestVersionNamesThreatqbeat",
 }
