@@ -15,15 +15,14 @@ import (
 // change is one change to the record of active indicators that a page
 // makes once the output acknowledged it (see tracker.completeWith).
 type change struct {
-	op    byte // opPutID (the key's kind does not matter here), opDelID or opSwept
-	key   threat.Key
-	value string
-	at    time.Time // of opSwept
+	op  byte // opPutID (the key's kind does not matter here), opDelID or opSwept
+	key threat.Key
+	at  time.Time // of opSwept
 }
 
-func putChange(k threat.Key, value string) change { return change{op: opPutID, key: k, value: value} }
-func delChange(k threat.Key) change               { return change{op: opDelID, key: k} }
-func sweptChange(at time.Time) change             { return change{op: opSwept, at: at} }
+func putChange(k threat.Key) change   { return change{op: opPutID, key: k} }
+func delChange(k threat.Key) change   { return change{op: opDelID, key: k} }
+func sweptChange(at time.Time) change { return change{op: opSwept, at: at} }
 
 // activeRecord is a collection's record shared by its worker, which reads
 // it, and the acknowledgements, which change it: the worker asks which
@@ -75,7 +74,7 @@ func (a *activeRecord) apply(done []*pageMark) error {
 		for _, c := range m.changes {
 			switch c.op {
 			case opPutID:
-				a.rec.put(c.key, c.value)
+				a.rec.put(c.key)
 			case opDelID:
 				a.rec.del(c.key)
 			case opSwept:
@@ -127,15 +126,11 @@ func (a *activeRecord) beginSweep() {
 func (a *activeRecord) see(k threat.Key) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !a.rec.set.has(k) {
-		return false
-	}
-	a.rec.set.mark(k)
-	return true
+	return a.rec.set.mark(k)
 }
 
 // unseen are the recorded indicators not marked since beginSweep.
-func (a *activeRecord) unseen() []threat.Retirement {
+func (a *activeRecord) unseen() []threat.Key {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.rec.set.unmarked()

@@ -73,7 +73,9 @@ func TestSweptAliasHoldsExactlyTheActiveIndicators(t *testing.T) {
 	rec, _ := h.recorded()
 	active := recordedIDs(t, rec)
 	gone := active[7]
-	whitelisted, sharer := sharedValue(t, rec)
+	values := h.activeValues(threat.Settings{})
+	require.Equal(t, h.wantActive(threat.Settings{}), rec)
+	whitelisted, sharer := sharedValue(t, rec, values)
 	require.NotEqual(t, gone, whitelisted)
 	require.NotEqual(t, gone, sharer)
 	h.remove(gone)
@@ -128,20 +130,21 @@ func TestSweptAliasHoldsExactlyTheActiveIndicators(t *testing.T) {
 	require.NoError(t, err)
 	lookup := afterRetention(t, kept, later, func(tq map[string]any) string { return idOf(tq) })
 	require.Len(t, lookup, len(want))
-	values, wantValues := map[string]int{}, map[string]int{}
+	wantByKey := h.activeValues(threat.Settings{})
+	lookupValues, wantValues := map[string]int{}, map[string]int{}
 	for id, d := range lookup {
 		tq := d["threatq"].(map[string]any)
-		require.Equal(t, want["id:"+id], tq["indicator_value"], "the lookup document of active indicator %s has its value", id)
-		values[tq["indicator_value"].(string)]++
+		require.Equal(t, wantByKey["id:"+id], tq["indicator_value"], "the lookup document of active indicator %s has its value", id)
+		lookupValues[tq["indicator_value"].(string)]++
 	}
-	for _, v := range want {
+	for _, v := range wantByKey {
 		wantValues[v]++
 	}
-	require.Equal(t, wantValues, values, "the lookup index holds exactly the active indicators' values")
+	require.Equal(t, wantValues, lookupValues, "the lookup index holds exactly the active indicators' values")
 	require.NotContains(t, lookup, fmt.Sprint(gone), "the tombstone retired the deleted indicator")
 	require.NotContains(t, lookup, fmt.Sprint(whitelisted), "the Whitelisted version retired the indicator")
 	require.Contains(t, lookup, fmt.Sprint(sharer), "the indicator sharing the Whitelisted one's value is still there")
-	require.Equal(t, rec[fmt.Sprintf("id:%d", whitelisted)], lookup[fmt.Sprint(sharer)]["threatq"].(map[string]any)["indicator_value"])
+	require.Equal(t, values[fmt.Sprintf("id:%d", whitelisted)], lookup[fmt.Sprint(sharer)]["threatq"].(map[string]any)["indicator_value"])
 	// The simulator's data has values that two indicators hold (one value
 	// under two types): each holder's document is there.
 	holders := map[string]int{}
@@ -151,7 +154,7 @@ func TestSweptAliasHoldsExactlyTheActiveIndicators(t *testing.T) {
 		holders[e.Value]++
 	}
 	shared := 0
-	for v := range values {
+	for v := range lookupValues {
 		if holders[v] > 1 {
 			shared++
 		}
@@ -159,13 +162,13 @@ func TestSweptAliasHoldsExactlyTheActiveIndicators(t *testing.T) {
 	require.Positive(t, shared, "the data has an active value more than one indicator holds")
 }
 
-// sharedValue returns two recorded active indicators with the same value,
-// by id, lowest first.
-func sharedValue(t *testing.T, rec map[string]string) (int64, int64) {
+// sharedValue returns two recorded active indicators with the same value
+// (values, by key), by id, lowest first.
+func sharedValue(t *testing.T, rec map[string]bool, values map[string]string) (int64, int64) {
 	t.Helper()
 	byValue := map[string]int64{}
 	for _, id := range recordedIDs(t, rec) {
-		v := rec[fmt.Sprintf("id:%d", id)]
+		v := values[fmt.Sprintf("id:%d", id)]
 		if first, ok := byValue[v]; ok {
 			return first, id
 		}

@@ -39,7 +39,7 @@ func (w *worker) publishPage(page *threatq.Page) {
 			}
 			continue
 		case e.ActiveAt(created):
-			mark.changes = append(mark.changes, putChange(e.Key, e.Value))
+			mark.changes = append(mark.changes, putChange(e.Key))
 		default:
 			if recorded {
 				w.stats.retiredInactive.Inc()

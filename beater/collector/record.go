@@ -68,11 +68,15 @@ const (
 
 // Changes in a frame's payload.
 const (
-	opPutID  = 'A' // varint id, uvarint length, value
-	opPutKey = 'K' // uvarint length, indicator_key, uvarint length, value
+	opPutID  = 'I' // varint id
+	opPutKey = 'N' // uvarint length, indicator_key
 	opDelID  = 'D' // varint id
 	opDelKey = 'E' // uvarint length, indicator_key
 	opSwept  = 'T' // varint Unix ms: the time a sweep completed
+	// Puts that carry the indicator's value, as records kept it before
+	// they dropped values: loading reads them and skips the value.
+	opPutIDValue  = 'A' // varint id, uvarint length, value
+	opPutKeyValue = 'K' // uvarint length, indicator_key, uvarint length, value
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -168,13 +172,13 @@ func (r *record) apply(b []byte) error {
 			}
 			r.sweptAt, b = time.UnixMilli(ms).UTC(), b[n:]
 			continue
-		case opPutID, opDelID:
+		case opPutID, opDelID, opPutIDValue:
 			id, n := binary.Varint(b)
 			if n <= 0 {
 				return bad
 			}
 			k.ID, b = id, b[n:]
-		case opPutKey, opDelKey:
+		case opPutKey, opDelKey, opPutKeyValue:
 			s, rest, ok := readBytes(b)
 			if !ok || len(s) == 0 {
 				return bad
@@ -183,16 +187,18 @@ func (r *record) apply(b []byte) error {
 		default:
 			return fmt.Errorf("unknown change %q", op)
 		}
-		if op == opDelID || op == opDelKey {
+		switch op {
+		case opDelID, opDelKey:
 			r.set.del(k)
 			continue
+		case opPutIDValue, opPutKeyValue:
+			_, rest, ok := readBytes(b)
+			if !ok {
+				return bad
+			}
+			b = rest
 		}
-		v, rest, ok := readBytes(b)
-		if !ok {
-			return bad
-		}
-		r.set.put(k, string(v))
-		b = rest
+		r.set.put(k)
 	}
 	return nil
 }
@@ -214,8 +220,6 @@ func appendKey(b []byte, idOp, keyOp byte, k threat.Key) []byte {
 	return binary.AppendVarint(append(b, idOp), k.ID)
 }
 
-func appendPut(b []byte, k threat.Key, value []byte) []byte {
-	b = appendKey(b, opPutID, opPutKey, k)
-	b = binary.AppendUvarint(b, uint64(len(value)))
-	return append(b, value...)
+func appendPut(b []byte, k threat.Key) []byte {
+	return appendKey(b, opPutID, opPutKey, k)
 }

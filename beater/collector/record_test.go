@@ -1,9 +1,11 @@
 package collector
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,51 +22,36 @@ func openTestRecord(t *testing.T, dir, collection string) (*record, bool, error)
 	return s.openRecord(collection)
 }
 
-// contents is the set as a map of key strings to values.
-func contents(s *activeSet) map[string]string {
-	out := map[string]string{}
-	s.each(func(k threat.Key, v []byte) { out[k.String()] = string(v) })
+// contents is the set as key strings.
+func contents(s *activeSet) map[string]bool {
+	out := map[string]bool{}
+	s.each(func(k threat.Key) { out[k.String()] = true })
 	return out
 }
 
 func TestActiveSetPutDeleteMarks(t *testing.T) {
 	s := newActiveSet()
-	s.put(threat.Key{ID: 1}, "198.51.100.7")
-	s.put(threat.Key{IndicatorKey: "sha256-ab"}, "example.com")
-	s.put(threat.Key{ID: 2}, "")
-	s.put(threat.Key{ID: 1}, "198.51.100.8") // replaced
+	require.True(t, s.put(threat.Key{ID: 1}))
+	require.True(t, s.put(threat.Key{IndicatorKey: "sha256-ab"}))
+	require.True(t, s.put(threat.Key{ID: 2}))
+	require.False(t, s.put(threat.Key{ID: 1}), "recorded already")
 	require.Equal(t, 3, s.Len())
-	v, ok := s.value(threat.Key{ID: 1})
-	require.True(t, ok)
-	require.Equal(t, "198.51.100.8", v)
+	require.True(t, s.has(threat.Key{ID: 1}))
 	require.True(t, s.del(threat.Key{ID: 2}))
 	require.False(t, s.del(threat.Key{ID: 2}))
-	require.Equal(t, map[string]string{"id:1": "198.51.100.8", "key:sha256-ab": "example.com"}, contents(s))
+	require.False(t, s.has(threat.Key{ID: 2}))
+	require.Equal(t, map[string]bool{"id:1": true, "key:sha256-ab": true}, contents(s))
 
 	s.clearMarks()
-	s.mark(threat.Key{ID: 1})
-	s.mark(threat.Key{ID: 99}) // not recorded: nothing
-	require.Equal(t, []threat.Retirement{{Key: threat.Key{IndicatorKey: "sha256-ab"}, Value: "example.com"}}, s.unmarked())
+	require.True(t, s.mark(threat.Key{ID: 1}))
+	require.False(t, s.mark(threat.Key{ID: 99}), "not recorded: nothing")
+	require.Equal(t, 2, s.Len())
+	require.Equal(t, []threat.Key{{IndicatorKey: "sha256-ab"}}, s.unmarked())
 	s.clearMarks()
 	require.Len(t, s.unmarked(), 2)
-	s.put(threat.Key{ID: 1}, "198.51.100.8")
-	s.put(threat.Key{IndicatorKey: "sha256-ab"}, "example.org")
+	s.put(threat.Key{ID: 1})
+	s.put(threat.Key{IndicatorKey: "sha256-ab"})
 	require.Empty(t, s.unmarked(), "put marks")
-}
-
-func TestActiveSetCompactsItsArena(t *testing.T) {
-	s := newActiveSet()
-	long := strings.Repeat("x", 4096)
-	for round := range 600 {
-		for id := range int64(10) {
-			s.put(threat.Key{ID: id}, fmt.Sprintf("%s-%d-%d", long, id, round))
-		}
-	}
-	require.Less(t, len(s.arena), 3*compactDeadBytes, "dead values are dropped")
-	for id := range int64(10) {
-		v, _ := s.value(threat.Key{ID: id})
-		require.Equal(t, fmt.Sprintf("%s-%d-%d", long, id, 599), v)
-	}
 }
 
 func TestRecordRoundTripJournalAndSnapshot(t *testing.T) {
@@ -78,13 +65,13 @@ func TestRecordRoundTripJournalAndSnapshot(t *testing.T) {
 	require.True(t, found)
 	require.Zero(t, rec.set.Len())
 
-	want := map[string]string{}
+	want := map[string]bool{}
 	for i := range int64(2000) {
-		rec.put(threat.Key{ID: i}, fmt.Sprintf("value-%d", i))
-		want[fmt.Sprintf("id:%d", i)] = fmt.Sprintf("value-%d", i)
+		rec.put(threat.Key{ID: i})
+		want[fmt.Sprintf("id:%d", i)] = true
 	}
-	rec.put(threat.Key{IndicatorKey: "sha256-00ff"}, "https://example.com/a b")
-	want["key:sha256-00ff"] = "https://example.com/a b"
+	rec.put(threat.Key{IndicatorKey: "sha256-00ff"})
+	want["key:sha256-00ff"] = true
 	require.NoError(t, rec.flush())
 	snap := rec.snap
 	for i := range int64(100) {
@@ -93,8 +80,8 @@ func TestRecordRoundTripJournalAndSnapshot(t *testing.T) {
 	}
 	rec.del(threat.Key{IndicatorKey: "sha256-00ff"})
 	delete(want, "key:sha256-00ff")
-	rec.put(threat.Key{ID: 5000}, "late")
-	want["id:5000"] = "late"
+	rec.put(threat.Key{ID: 5000})
+	want["id:5000"] = true
 	require.NoError(t, rec.flush())
 	require.Equal(t, snap, rec.snap, "a small change is a journal frame")
 	require.Greater(t, rec.size, snap)
@@ -114,17 +101,18 @@ func TestRecordJournalTurnsIntoASnapshot(t *testing.T) {
 	dir := t.TempDir()
 	rec, _, err := openTestRecord(t, dir, "c1")
 	require.NoError(t, err)
-	rec.put(threat.Key{ID: 1}, "one")
+	rec.put(threat.Key{ID: 1})
 	require.NoError(t, rec.flush())
-	value := strings.Repeat("v", 1000)
+	key := strings.Repeat("k", 1000)
 	for round := range 3000 {
-		rec.put(threat.Key{ID: 2}, fmt.Sprintf("%s%d", value, round))
+		rec.del(threat.Key{IndicatorKey: fmt.Sprintf("%s%d", key, round-1)})
+		rec.put(threat.Key{IndicatorKey: fmt.Sprintf("%s%d", key, round)})
 		require.NoError(t, rec.flush())
 	}
 	require.Less(t, rec.size-rec.snap, int64(minJournal)+2000, "the journal stays bounded")
 	again, _, err := openTestRecord(t, dir, "c1")
 	require.NoError(t, err)
-	require.Equal(t, map[string]string{"id:1": "one", "id:2": value + "2999"}, contents(again.set))
+	require.Equal(t, map[string]bool{"id:1": true, "key:" + key + "2999": true}, contents(again.set))
 	left, _ := filepath.Glob(filepath.Join(dir, ".cursor-*.tmp"))
 	require.Empty(t, left)
 }
@@ -135,9 +123,9 @@ func TestRecordTornLastFrameIsDropped(t *testing.T) {
 	dir := t.TempDir()
 	rec, _, err := openTestRecord(t, dir, "c1")
 	require.NoError(t, err)
-	rec.put(threat.Key{ID: 1}, "one")
+	rec.put(threat.Key{ID: 1})
 	require.NoError(t, rec.flush())
-	rec.put(threat.Key{ID: 2}, "two")
+	rec.put(threat.Key{IndicatorKey: "sha256-two"}) // a last frame of more than 12 bytes
 	require.NoError(t, rec.flush())
 	whole, err := os.ReadFile(rec.path)
 	require.NoError(t, err)
@@ -146,13 +134,13 @@ func TestRecordTornLastFrameIsDropped(t *testing.T) {
 		again, found, err := openTestRecord(t, dir, "c1")
 		require.NoError(t, err, "cut %d", cut)
 		require.True(t, found)
-		require.Equal(t, map[string]string{"id:1": "one"}, contents(again.set), "cut %d", cut)
+		require.Equal(t, map[string]bool{"id:1": true}, contents(again.set), "cut %d", cut)
 		require.True(t, again.torn)
-		again.put(threat.Key{ID: 3}, "three")
+		again.put(threat.Key{ID: 3})
 		require.NoError(t, again.flush())
 		third, _, err := openTestRecord(t, dir, "c1")
 		require.NoError(t, err)
-		require.Equal(t, map[string]string{"id:1": "one", "id:3": "three"}, contents(third.set), "cut %d", cut)
+		require.Equal(t, map[string]bool{"id:1": true, "id:3": true}, contents(third.set), "cut %d", cut)
 	}
 }
 
@@ -160,9 +148,9 @@ func TestRecordDamageIsAnErrorNamingTheFile(t *testing.T) {
 	dir := t.TempDir()
 	rec, _, err := openTestRecord(t, dir, "c1")
 	require.NoError(t, err)
-	rec.put(threat.Key{ID: 1}, "one")
+	rec.put(threat.Key{ID: 1})
 	require.NoError(t, rec.flush())
-	rec.put(threat.Key{ID: 2}, "two")
+	rec.put(threat.Key{ID: 2})
 	require.NoError(t, rec.flush())
 	whole, err := os.ReadFile(rec.path)
 	require.NoError(t, err)
@@ -188,11 +176,39 @@ func TestRecordDamageIsAnErrorNamingTheFile(t *testing.T) {
 			require.Equal(t, rec.path+".damaged", aside)
 			require.FileExists(t, aside)
 			require.NoFileExists(t, rec.path)
-			got.put(threat.Key{ID: 7}, "seven")
+			got.put(threat.Key{ID: 7})
 			require.NoError(t, got.flush())
 			fresh, _, err := openTestRecord(t, dir, "c1")
 			require.NoError(t, err)
-			require.Equal(t, map[string]string{"id:7": "seven"}, contents(fresh.set))
+			require.Equal(t, map[string]bool{"id:7": true}, contents(fresh.set))
 		})
 	}
+}
+
+// A record file written when records kept each indicator's value loads:
+// its puts are read and their values skipped.
+func TestRecordWithValuesLoads(t *testing.T) {
+	dir := t.TempDir()
+	putID := binary.AppendVarint([]byte{opPutIDValue}, 1)
+	putID = append(binary.AppendUvarint(putID, 12), "198.51.100.7"...)
+	putKey := append(binary.AppendUvarint([]byte{opPutKeyValue}, 9), "sha256-ab"...)
+	putKey = append(binary.AppendUvarint(putKey, 11), "example.com"...)
+	putID2 := append(binary.AppendVarint([]byte{opPutIDValue}, 2), 0) // an empty value
+	file := []byte(recordHeader("c1"))
+	file = appendFrame(file, frameSnapshot, slices.Concat(putID, putKey, putID2))
+	file = appendFrame(file, frameJournal, binary.AppendVarint([]byte{opDelID}, 2))
+	s, err := NewCursorStore(dir, time.Now)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(s.RecordPath("c1"), file, 0o600))
+
+	rec, found, err := s.openRecord("c1")
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, map[string]bool{"id:1": true, "key:sha256-ab": true}, contents(rec.set))
+	require.Equal(t, int64(len(file)), rec.size)
+	rec.put(threat.Key{ID: 3})
+	require.NoError(t, rec.flush())
+	again, _, err := s.openRecord("c1")
+	require.NoError(t, err)
+	require.Equal(t, map[string]bool{"id:1": true, "id:3": true, "key:sha256-ab": true}, contents(again.set))
 }

@@ -15,13 +15,12 @@ import (
 // Changing a record and writing it: journal frames appended and synced,
 // snapshots written as cursor files are (see record).
 
-// put records k as active with value.
-func (r *record) put(k threat.Key, value string) {
-	if len(value) > maxRecordedValue {
-		value = ""
+// put records k as active; a k recorded already changes nothing in the
+// file.
+func (r *record) put(k threat.Key) {
+	if r.set.put(k) {
+		r.pending = appendPut(r.pending, k)
 	}
-	r.set.put(k, value)
-	r.pending = appendPut(r.pending, k, []byte(value))
 }
 
 // del forgets k.
@@ -111,8 +110,8 @@ func (r *record) snapshot() error {
 			size += int64(len(frame))
 			payload = payload[:0]
 		}
-		r.set.each(func(k threat.Key, v []byte) {
-			payload = appendPut(payload, k, v)
+		r.set.each(func(k threat.Key) {
+			payload = appendPut(payload, k)
 			if len(payload) >= snapshotFrame {
 				emit()
 			}

@@ -65,7 +65,7 @@ func (w *worker) sweep(ctx context.Context) error {
 	defer pages.stop()
 	p := Progress{Collection: w.collection, Sweep: true}
 	lastReport := now
-	dropped := map[threat.Key]threat.Filter{} // recorded, and dropped now
+	dropped := map[threat.Key]threat.Retirement{} // recorded, and dropped now
 	for {
 		page, err := pages.next(ctx)
 		if errors.Is(err, threatq.ErrNoMorePages) {
@@ -89,10 +89,10 @@ func (w *worker) sweep(ctx context.Context) error {
 	retired := w.active.unseen()
 	mark := w.tracker.begin("")
 	b := w.batch(mark)
-	for i, r := range retired {
-		r.Reason, r.At = threat.ReasonNotInCollection, now
-		if f, ok := dropped[r.Key]; ok {
-			r.Reason = f.Reason()
+	for i, k := range retired {
+		r, ok := dropped[k]
+		if !ok {
+			r = threat.Retirement{Key: k, Reason: threat.ReasonNotInCollection, At: now}
 		}
 		b.retire(r)
 		if (i+1)%publishChunk == 0 && i+1 < len(retired) {
@@ -115,9 +115,9 @@ func (w *worker) sweep(ctx context.Context) error {
 }
 
 // sweepPage marks the indicators of one page of a sweep as seen, notes
-// those a curation option drops, and publishes again those whose alias
+// the retirement of those recorded that a curation option drops, and publishes again those whose alias
 // document is not what ThreatQ says now (see sweep).
-func (w *worker) sweepPage(page *threatq.Page, now time.Time, dropped map[threat.Key]threat.Filter) {
+func (w *worker) sweepPage(page *threatq.Page, now time.Time, dropped map[threat.Key]threat.Retirement) {
 	mark := w.tracker.begin("")
 	b := w.batch(mark)
 	for _, raw := range page.Indicators {
@@ -127,14 +127,14 @@ func (w *worker) sweepPage(page *threatq.Page, now time.Time, dropped map[threat
 		}
 		if e.Filtered != "" {
 			if w.active.has(e.Key) {
-				dropped[e.Key] = e.Filtered
+				dropped[e.Key] = threat.Retirement{Key: e.Key, Value: e.Value, Reason: e.Filtered.Reason(), At: now}
 			}
 			continue
 		}
 		recorded := w.active.see(e.Key)
 		switch active := e.ActiveAt(now); {
 		case active && !recorded:
-			mark.changes = append(mark.changes, putChange(e.Key, e.Value))
+			mark.changes = append(mark.changes, putChange(e.Key))
 		case !active && recorded:
 			mark.changes = append(mark.changes, delChange(e.Key))
 			if !retiredByStatus(e) {

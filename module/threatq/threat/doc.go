@@ -83,10 +83,10 @@
 // So, per mapped event ev at time now: if ev.Filtered != "", do not publish
 // it, count it by ev.Filtered, and if ev.Key was recorded active, publish
 // Tombstone(Retirement{ev.Key, ev.Value, ev.Filtered.Reason(), now},
-// settings). Otherwise publish it, and once acknowledged record ev.Key (and
-// ev.Value) as active if ev.ActiveAt(now), else forget it. A sweep
-// publishes a tombstone with ReasonNotInCollection for each recorded key it
-// did not see. An indicator version
+// settings). Otherwise publish it, and once acknowledged record ev.Key as
+// active if ev.ActiveAt(now), else forget it. A sweep publishes a tombstone
+// with ReasonNotInCollection, and no value, for each recorded key it did
+// not see. An indicator version
 // indexed before its tombstone keeps its document id, and sent again it
 // would be refused as a duplicate: to bring it back (a curation option no
 // longer drops it), publish it with RepublishID(ev.ID, now).
