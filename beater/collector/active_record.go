@@ -86,13 +86,6 @@ func (a *activeRecord) apply(done []*pageMark) error {
 	return a.rec.flush()
 }
 
-// flush writes the changes not yet in the file.
-func (a *activeRecord) flush() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.rec.flush()
-}
-
 // has reports whether k is recorded active.
 func (a *activeRecord) has(k threat.Key) bool {
 	a.mu.Lock()
