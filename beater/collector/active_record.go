@@ -44,7 +44,7 @@ type activeRecord struct {
 func (r *Runner) openActive(id, cursor string, log *logp.Logger) *activeRecord {
 	rec, found, err := r.store.openRecord(id)
 	switch {
-	case errors.Is(err, ErrDamagedRecord):
+	case errors.Is(err, errDamagedRecord):
 		aside, aerr := rec.setAside()
 		if aerr != nil {
 			log.Errorw("the record of active indicators is damaged and cannot be set aside; the collection runs without one (nothing is retired)", "error", err, "set_aside_error", aerr)

@@ -86,7 +86,7 @@ func (r *Runner) diagnostics() inputDiagnostics {
 		d.State = "stopped"
 	}
 	for _, col := range c.Collections {
-		cd := collectionDiagnostics{ID: col.ID, CursorFile: r.store.Path(col.ID), LastError: failed[keys[col.ID]], RecordFile: r.store.RecordPath(col.ID)}
+		cd := collectionDiagnostics{ID: col.ID, CursorFile: r.store.Path(col.ID), LastError: failed[keys[col.ID]], RecordFile: r.store.recordPath(col.ID)}
 		cur, err := r.store.Load(col.ID)
 		cd.Cursor = cur
 		if err != nil {

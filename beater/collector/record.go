@@ -43,8 +43,8 @@ type record struct {
 	sweptAt time.Time
 }
 
-// ErrDamagedRecord reports a record file that cannot be read.
-var ErrDamagedRecord = errors.New("damaged record of active indicators")
+// errDamagedRecord reports a record file that cannot be read.
+var errDamagedRecord = errors.New("damaged record of active indicators")
 
 // Record file format.
 const (
@@ -81,8 +81,8 @@ const (
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
-// RecordPath is the record file of a collection.
-func (s *CursorStore) RecordPath(collection string) string {
+// recordPath is the record file of a collection.
+func (s *CursorStore) recordPath(collection string) string {
 	return filepath.Join(s.dir, "active-"+collection+".rec")
 }
 
@@ -91,10 +91,10 @@ func recordHeader(collection string) string {
 }
 
 // openRecord loads the record of a collection. found is false when there is
-// no file. A damaged file is an error wrapping ErrDamagedRecord and naming
+// no file. A damaged file is an error wrapping errDamagedRecord and naming
 // the file; the record returned is then empty.
 func (s *CursorStore) openRecord(collection string) (rec *record, found bool, err error) {
-	rec = &record{path: s.RecordPath(collection), dir: s.dir, collection: collection, set: newActiveSet()}
+	rec = &record{path: s.recordPath(collection), dir: s.dir, collection: collection, set: newActiveSet()}
 	f, err := os.Open(rec.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return rec, false, nil
@@ -105,7 +105,7 @@ func (s *CursorStore) openRecord(collection string) (rec *record, found bool, er
 	defer f.Close()
 	if err := rec.load(bufio.NewReaderSize(f, 64<<10)); err != nil {
 		rec.set = newActiveSet()
-		return rec, true, fmt.Errorf("%w %s: %v", ErrDamagedRecord, rec.path, err)
+		return rec, true, fmt.Errorf("%w %s: %v", errDamagedRecord, rec.path, err)
 	}
 	rec.onDisk = true
 	return rec, true, nil

@@ -167,7 +167,7 @@ func TestRecordDamageIsAnErrorNamingTheFile(t *testing.T) {
 			b := damage(append([]byte(nil), whole...))
 			require.NoError(t, os.WriteFile(rec.path, b, 0o600))
 			got, found, err := openTestRecord(t, dir, "c1")
-			require.ErrorIs(t, err, ErrDamagedRecord)
+			require.ErrorIs(t, err, errDamagedRecord)
 			require.ErrorContains(t, err, rec.path)
 			require.True(t, found)
 			require.Zero(t, got.set.Len(), "a damaged record is empty")
@@ -199,7 +199,7 @@ func TestRecordWithValuesLoads(t *testing.T) {
 	file = appendFrame(file, frameJournal, binary.AppendVarint([]byte{opDelID}, 2))
 	s, err := NewCursorStore(dir, time.Now)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(s.RecordPath("c1"), file, 0o600))
+	require.NoError(t, os.WriteFile(s.recordPath("c1"), file, 0o600))
 
 	rec, found, err := s.openRecord("c1")
 	require.NoError(t, err)
