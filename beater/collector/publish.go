@@ -30,18 +30,17 @@ func (w *worker) publishPage(page *threatq.Page) {
 				"cursor", page.Cursor, "position", page.Position(i), "error", err)
 			continue
 		}
-		recorded := w.active != nil && w.active.has(e.Key)
 		switch {
 		case e.Filtered != "":
 			w.stats.filter(e.Filtered)
-			if recorded {
+			if w.recorded(e.Key) {
 				b.retire(threat.Retirement{Key: e.Key, Value: e.Value, Reason: e.Filtered.Reason(), At: created})
 			}
 			continue
 		case e.ActiveAt(created):
 			mark.changes = append(mark.changes, putChange(e.Key))
 		default:
-			if recorded {
+			if w.recorded(e.Key) {
 				w.stats.retiredInactive.Inc()
 			}
 			mark.changes = append(mark.changes, delChange(e.Key))
@@ -51,6 +50,13 @@ func (w *worker) publishPage(page *threatq.Page) {
 	b.flush()
 	w.stats.fetched.Add(uint64(len(page.Indicators)))
 	w.tracker.seal(mark)
+}
+
+// recorded reports whether k is recorded active. Only a filtered or an
+// inactive indicator asks: an active one, nearly every indicator of a page,
+// is recorded whatever the answer.
+func (w *worker) recorded(k threat.Key) bool {
+	return w.active != nil && w.active.has(k)
 }
 
 // batch hands events of one page to the pipeline publishChunk at a time.
