@@ -56,7 +56,7 @@ type collectionStats struct {
 	republished *monitoring.Uint
 	lastSweep   *monitoring.Int
 	// active reports the indicators recorded active (set by
-	// observeRecord; nil until then).
+	// runCollection once the record is open; nil without one).
 	active atomic.Pointer[activeRecord]
 
 	// apiErrors counts failed ThreatQ requests by kind (api_errors.<kind>).
