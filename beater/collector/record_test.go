@@ -117,18 +117,26 @@ func TestRecordJournalTurnsIntoASnapshot(t *testing.T) {
 	require.Empty(t, left)
 }
 
-// A crash while appending leaves the last frame cut short: it is dropped,
-// and cut off before the next append.
-func TestRecordTornLastFrameIsDropped(t *testing.T) {
-	dir := t.TempDir()
+// twoFrames writes the record of c1 in dir: id 1 in a snapshot, then
+// second in a journal frame. It returns the record and the file.
+func twoFrames(t *testing.T, dir string, second threat.Key) (*record, []byte) {
+	t.Helper()
 	rec, _, err := openTestRecord(t, dir, "c1")
 	require.NoError(t, err)
 	rec.put(threat.Key{ID: 1})
 	require.NoError(t, rec.flush())
-	rec.put(threat.Key{IndicatorKey: "sha256-two"}) // a last frame of more than 12 bytes
+	rec.put(second)
 	require.NoError(t, rec.flush())
 	whole, err := os.ReadFile(rec.path)
 	require.NoError(t, err)
+	return rec, whole
+}
+
+// A crash while appending leaves the last frame cut short: it is dropped,
+// and cut off before the next append.
+func TestRecordTornLastFrameIsDropped(t *testing.T) {
+	dir := t.TempDir()
+	rec, whole := twoFrames(t, dir, threat.Key{IndicatorKey: "sha256-two"}) // a last frame of more than 12 bytes
 	for cut := 1; cut < 12; cut++ {
 		require.NoError(t, os.WriteFile(rec.path, whole[:len(whole)-cut], 0o600))
 		again, found, err := openTestRecord(t, dir, "c1")
@@ -146,14 +154,7 @@ func TestRecordTornLastFrameIsDropped(t *testing.T) {
 
 func TestRecordDamageIsAnErrorNamingTheFile(t *testing.T) {
 	dir := t.TempDir()
-	rec, _, err := openTestRecord(t, dir, "c1")
-	require.NoError(t, err)
-	rec.put(threat.Key{ID: 1})
-	require.NoError(t, rec.flush())
-	rec.put(threat.Key{ID: 2})
-	require.NoError(t, rec.flush())
-	whole, err := os.ReadFile(rec.path)
-	require.NoError(t, err)
+	rec, whole := twoFrames(t, dir, threat.Key{ID: 2})
 	header := len(recordHeader("c1"))
 	for name, damage := range map[string]func(b []byte) []byte{
 		"bit flip in the snapshot": func(b []byte) []byte { b[header+6] ^= 0x40; return b },
