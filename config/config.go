@@ -93,9 +93,9 @@ type Retry struct {
 	WaitMax     time.Duration `config:"wait_max"`
 }
 
-// MinSweepInterval is the shortest sweep_interval other than 0: a sweep
+// minSweepInterval is the shortest sweep_interval other than 0: a sweep
 // walks the whole collection.
-const MinSweepInterval = time.Minute
+const minSweepInterval = time.Minute
 
 // Limits of max_page_bytes.
 const (
@@ -199,8 +199,8 @@ func (c *Config) Validate() error {
 	if c.Tracer.MaxSizeMB < 1 || c.Tracer.MaxBackups > 100 {
 		add("threatqbeat.tracer.maxsize must be at least 1 (MB) and tracer.maxbackups at most 100")
 	}
-	if c.SweepInterval != 0 && c.SweepInterval < MinSweepInterval {
-		add("threatqbeat.sweep_interval must be 0 (no sweep) or at least %s, got %s", MinSweepInterval, c.SweepInterval)
+	if c.SweepInterval != 0 && c.SweepInterval < minSweepInterval {
+		add("threatqbeat.sweep_interval must be 0 (no sweep) or at least %s, got %s", minSweepInterval, c.SweepInterval)
 	}
 	if c.ShutdownTimeout < 0 {
 		add("threatqbeat.shutdown_timeout must not be negative")
