@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/elastic/beats/v7/libbeat/beat"
 	"github.com/elastic/beats/v7/libbeat/common/acker"
@@ -51,12 +52,13 @@ type tracker struct {
 // pageMark travels as the private data of every event of one page.
 type pageMark struct {
 	seq       uint64
-	cursor    string   // the cursor to store once the page is done; "" for none
-	changes   []change // to the record of active indicators, once the page is done
-	remaining int      // events published and not yet acknowledged
-	sealed    bool     // all events of the page were handed to the pipeline
-	ids       []string // document ids of the events, with reportIDs
-	next      int      // index in ids of the next event to be acknowledged
+	cursor    string    // the cursor to store once the page is done; "" for none
+	changes   []change  // to the record of active indicators, once the page is done
+	sweptAt   time.Time // when set, the time of the sweep the page ends, recorded after changes
+	remaining int       // events published and not yet acknowledged
+	sealed    bool      // all events of the page were handed to the pipeline
+	ids       []string  // document ids of the events, with reportIDs
+	next      int       // index in ids of the next event to be acknowledged
 }
 
 func newTracker(commit func(cursor string), onAck func(n int)) *tracker {

@@ -13,16 +13,15 @@ import (
 )
 
 // change is one change to the record of active indicators that a page
-// makes once the output acknowledged it (see tracker.completeWith).
+// makes once the output acknowledged it (see tracker.completeWith): k is
+// recorded active, or forgotten (del).
 type change struct {
-	op  byte // opPutID (the key's kind does not matter here), opDelID or opSwept
 	key threat.Key
-	at  time.Time // of opSwept
+	del bool
 }
 
-func putChange(k threat.Key) change   { return change{op: opPutID, key: k} }
-func delChange(k threat.Key) change   { return change{op: opDelID, key: k} }
-func sweptChange(at time.Time) change { return change{op: opSwept, at: at} }
+func putChange(k threat.Key) change { return change{key: k} }
+func delChange(k threat.Key) change { return change{key: k, del: true} }
 
 // activeRecord is a collection's record shared by its worker, which reads
 // it, and the acknowledgements, which change it: the worker asks which
@@ -72,14 +71,14 @@ func (a *activeRecord) apply(done []*pageMark) error {
 	defer a.mu.Unlock()
 	for _, m := range done {
 		for _, c := range m.changes {
-			switch c.op {
-			case opPutID:
-				a.rec.put(c.key)
-			case opDelID:
+			if c.del {
 				a.rec.del(c.key)
-			case opSwept:
-				a.rec.setSwept(c.at)
+			} else {
+				a.rec.put(c.key)
 			}
+		}
+		if !m.sweptAt.IsZero() {
+			a.rec.setSwept(m.sweptAt)
 		}
 		m.changes = nil
 	}

@@ -103,7 +103,7 @@ func (w *worker) sweep(ctx context.Context) error {
 		}
 	}
 	b.flush()
-	mark.changes = append(mark.changes, sweptChange(now))
+	mark.sweptAt = now
 	w.tracker.seal(mark)
 	w.stats.sweeps.Inc()
 	w.stats.swept.Set(p.Fetched)
