@@ -10,7 +10,7 @@ import (
 // key from the alias and from the ES|QL lookup index alike. It is sized for
 // millions: an entry is a map slot of 16 bytes and no pointer for the
 // garbage collector to scan. docs/benchmarks.md has the measured figures
-// (BenchmarkRecordMillion: about 38 bytes per indicator with the map's
+// (BenchmarkRecordMillion: about 43 bytes per indicator with the map's
 // spare capacity).
 //
 // An entry's map value is its mark, which a sweep sets on the indicators it
