@@ -100,7 +100,10 @@ func (r *Runner) loop(ctx context.Context, col config.Collection, cursor string,
 		stats.runs.Inc()
 		runErr := w.run(ctx)
 		stats.runDurationMS.Set(r.opts.Now().Sub(start).Milliseconds())
-		err := errors.Join(runErr, w.sweepIfDue(ctx))
+		err := runErr
+		if runErr == nil { // a failed run defers a due sweep to the next run that succeeds
+			err = w.sweepIfDue(ctx)
+		}
 		stopped := ctx.Err() != nil // stopped mid-run: no verdict on the run
 		// dropped: the events the output dropped since the last verdict.
 		var dropped uint64

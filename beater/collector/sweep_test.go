@@ -145,6 +145,40 @@ func TestInterruptedSweepRetiresNothing(t *testing.T) {
 	require.Equal(t, h.wantActive(threat.Settings{}), after)
 }
 
+// failingPages fails every page request; it counts those that start at
+// the beginning of the collection (a sweep's, after a stored cursor).
+type failingPages struct {
+	fromStart atomic.Int64
+}
+
+func (f *failingPages) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.Contains(req.URL.Path, "/indicators/query/") && req.URL.Query().Get("cursorMark") == "*" {
+		f.fromStart.Add(1)
+	}
+	return nil, errors.New("connection refused")
+}
+
+// A run that fails (ThreatQ unreachable) does not go on to a due sweep,
+// which would only fail too: the next run that succeeds sweeps.
+func TestFailedRunDefersTheSweep(t *testing.T) {
+	h := newSweepHarness(t, 3000)
+	gone := h.firstRunThenDelete(10)
+
+	fail := &failingPages{}
+	events, r, err := h.run(nil, "", Options{HTTPClient: &http.Client{Transport: fail}})
+	require.ErrorContains(t, err, "connection refused")
+	require.NotContains(t, err.Error(), "sweep")
+	require.Zero(t, fail.fromStart.Load(), "no sweep walk after a failed run")
+	require.Empty(t, events)
+	require.Zero(t, r.stats["c1"].sweepErrors.Get())
+	require.Zero(t, r.stats["c1"].sweeps.Get())
+
+	events, r, err = h.run(nil, "", Options{})
+	require.NoError(t, err)
+	requireRetired(t, events, gone)
+	require.EqualValues(t, 1, r.stats["c1"].sweeps.Get())
+}
+
 // A crash after the tombstones were published and before the output
 // acknowledged them loses nothing: the record still holds the indicators
 // and no sweep is recorded, so the next start sweeps and retires them
