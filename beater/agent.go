@@ -42,7 +42,7 @@ type agentInputs struct {
 func newAgentBeater(b *beat.Beat, opts Options) *Beater {
 	log := beatLogger(b)
 	opts = opts.withDefaults(b)
-	bt := &Beater{opts: opts, log: log, drops: collector.NewDropWatch(opts.DroppedEvents, log)}
+	bt := &Beater{opts: opts, log: log, drops: collector.NewDropWatch(opts.DroppedEvents, opts.OutputActive, log)}
 	f := &inputFactory{info: b.Info, opts: opts, log: log, health: collector.NewHealth(b.Manager), drops: bt.drops, secrets: opts.AgentSecrets}
 	if reg := b.Monitoring.StatsRegistry(); reg != nil {
 		f.metrics = subRegistry(subRegistry(reg, "threatq"), "inputs")

@@ -43,6 +43,9 @@ type Options struct {
 	// DroppedEvents reads libbeat's output.events.dropped; default: from
 	// the beat's stats registry (nil there: drops are not watched).
 	DroppedEvents func() uint64
+	// OutputActive reads libbeat's output.events.active, the events the
+	// output has not completed; default: from the beat's stats registry.
+	OutputActive func() uint64
 	// AgentSecrets opens the secrets cmd's unit transform sealed in Elastic
 	// Agent input configurations; nil: no secret is sealed.
 	AgentSecrets *AgentSecrets
@@ -96,7 +99,7 @@ func NewWithOptions(b *beat.Beat, raw *conf.C, opts Options) (*Beater, error) {
 	if cfg.SSL != nil && cfg.SSL.VerificationMode.String() == "none" {
 		log.Warn("threatqbeat.ssl.verification_mode is none: the ThreatQ server's certificate is not checked")
 	}
-	bt := &Beater{cfg: cfg, opts: opts, log: log, drops: collector.NewDropWatch(opts.DroppedEvents, log)}
+	bt := &Beater{cfg: cfg, opts: opts, log: log, drops: collector.NewDropWatch(opts.DroppedEvents, opts.OutputActive, log)}
 	if b.Manager != nil {
 		bt.manager = b.Manager
 	}
@@ -129,9 +132,12 @@ func (o Options) withDefaults(b *beat.Beat) Options {
 	if o.LogsDir == "" {
 		o.LogsDir = logsDir(b)
 	}
-	if o.DroppedEvents == nil {
-		if reg := b.Monitoring.StatsRegistry(); reg != nil {
+	if reg := b.Monitoring.StatsRegistry(); reg != nil {
+		if o.DroppedEvents == nil {
 			o.DroppedEvents = collector.OutputDropped(reg)
+		}
+		if o.OutputActive == nil {
+			o.OutputActive = collector.OutputActive(reg)
 		}
 	}
 	return o

@@ -25,11 +25,15 @@ const maxLoggedIDs = 1024
 const dropPollEvery = time.Second
 
 // OutputDropped reads outputDroppedMetric from the beat's stats registry.
-// It looks the counter up each time: libbeat replaces it when the output is
-// reloaded.
 func OutputDropped(reg *monitoring.Registry) func() uint64 {
+	return uintMetric(reg, outputDroppedMetric)
+}
+
+// uintMetric reads the counter name of reg. It looks the counter up each
+// time: libbeat replaces the output's counters when the output is reloaded.
+func uintMetric(reg *monitoring.Registry, name string) func() uint64 {
 	return func() uint64 {
-		if v, ok := reg.Get(outputDroppedMetric).(*monitoring.Uint); ok {
+		if v, ok := reg.Get(name).(*monitoring.Uint); ok {
 			return v.Get()
 		}
 		return 0
@@ -50,6 +54,7 @@ func OutputDropped(reg *monitoring.Registry) func() uint64 {
 // libbeat allows.
 type DropWatch struct {
 	dropped func() uint64
+	active  func() uint64 // nil: settle does not wait
 	log     *logp.Logger
 
 	mu   sync.Mutex
@@ -64,12 +69,14 @@ type ackedEvents struct {
 }
 
 // NewDropWatch watches the counter dropped returns; nil when there is no
-// counter (the methods of a nil watch do nothing).
-func NewDropWatch(dropped func() uint64, log *logp.Logger) *DropWatch {
+// counter (the methods of a nil watch do nothing). active, if not nil,
+// reads the events the output holds and has not completed yet
+// (OutputActive), which settle waits for.
+func NewDropWatch(dropped, active func() uint64, log *logp.Logger) *DropWatch {
 	if dropped == nil {
 		return nil
 	}
-	return &DropWatch{dropped: dropped, log: log, seen: dropped()}
+	return &DropWatch{dropped: dropped, active: active, log: log, seen: dropped()}
 }
 
 // acked is told about every acknowledgement of s's events.

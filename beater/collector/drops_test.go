@@ -30,7 +30,7 @@ func testSink(collection string) (*dropSink, *[]uint64) {
 func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	t.Run("counted before the acknowledgement (per-item refusal)", func(t *testing.T) {
 		var counter atomic.Uint64
-		w := NewDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, nil, logp.NewNopLogger())
 		s, pending := testSink("c1")
 		w.acked(s, []string{"1-100", "2-100"})
 		counter.Add(1)
@@ -42,7 +42,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	})
 	t.Run("counted after the acknowledgement (413 for one event), seen by the next one", func(t *testing.T) {
 		var counter atomic.Uint64
-		w := NewDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, nil, logp.NewNopLogger())
 		a, _ := testSink("a")
 		b, _ := testSink("b")
 		w.acked(a, []string{"7-100"})
@@ -54,7 +54,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	t.Run("seen by the poll", func(t *testing.T) {
 		var counter atomic.Uint64
 		counter.Store(5) // drops before the watch started are not blamed
-		w := NewDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, nil, logp.NewNopLogger())
 		a, _ := testSink("a")
 		b, _ := testSink("b")
 		w.acked(b, []string{"1-1"})
@@ -69,7 +69,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 	t.Run("a reloaded output counts from zero", func(t *testing.T) {
 		var counter atomic.Uint64
 		counter.Store(10)
-		w := NewDropWatch(counter.Load, logp.NewNopLogger())
+		w := NewDropWatch(counter.Load, nil, logp.NewNopLogger())
 		s, _ := testSink("c1")
 		counter.Store(0)
 		w.acked(s, []string{"1-1"})
@@ -79,7 +79,7 @@ func TestDropWatchBlamesTheAcknowledgementsAroundTheRise(t *testing.T) {
 		require.EqualValues(t, 1, s.stats.dropped.Get())
 	})
 	t.Run("no counter, no watch", func(t *testing.T) {
-		w := NewDropWatch(nil, logp.NewNopLogger())
+		w := NewDropWatch(nil, nil, logp.NewNopLogger())
 		require.Nil(t, w)
 		w.poll()
 		w.acked(nil, nil)

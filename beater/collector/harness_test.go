@@ -122,7 +122,7 @@ func logText(logs *observer.ObservedLogs) string {
 
 // watchDrops is a DropWatch of counter, polling until the test ends.
 func watchDrops(t *testing.T, counter func() uint64) *DropWatch {
-	w := NewDropWatch(counter, logp.NewNopLogger())
+	w := NewDropWatch(counter, nil, logp.NewNopLogger())
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go w.Run(ctx)

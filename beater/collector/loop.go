@@ -124,8 +124,9 @@ func (r *Runner) loop(ctx context.Context, col config.Collection, cursor string,
 			if stopped {
 				return nil
 			}
-			// Acknowledgements, and so drops, may come after the verdict.
-			r.opts.Drops.poll()
+			// Acknowledgements, and so drops, may come after the verdict;
+			// libbeat counts some drops just after their acknowledgement.
+			r.opts.Drops.settle(ctx)
 			if late := sink.take(); late > 0 {
 				dropped += late
 				r.report(id, healthError(err, w.warning, dropped))
