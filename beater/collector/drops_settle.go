@@ -33,21 +33,27 @@ func (w *DropWatch) settle(ctx context.Context) {
 	if w == nil {
 		return
 	}
-	if w.active != nil && w.active() > 0 {
-		deadline := time.NewTimer(settleWait)
-		defer deadline.Stop()
-		tick := time.NewTicker(settlePoll)
-		defer tick.Stop()
-	wait:
-		for w.active() > 0 {
-			select {
-			case <-ctx.Done():
-				break wait
-			case <-deadline.C:
-				break wait
-			case <-tick.C:
-			}
+	w.waitOutputIdle(ctx)
+	w.poll()
+}
+
+// waitOutputIdle returns once the output holds no uncompleted event, after
+// settleWait, or when ctx ends; at once without a gauge.
+func (w *DropWatch) waitOutputIdle(ctx context.Context) {
+	if w.active == nil || w.active() == 0 {
+		return
+	}
+	deadline := time.NewTimer(settleWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(settlePoll)
+	defer tick.Stop()
+	for w.active() > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			return
+		case <-tick.C:
 		}
 	}
-	w.poll()
 }
